@@ -1,0 +1,53 @@
+# Everything runs in a local virtual environment (.venv) built from pyproject.toml.
+# A stamp file per install flavour reinstalls only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+
+.PHONY: demo test bench lint format clean
+
+demo: $(VENV)/.installed
+	$(PY) examples/tour.py
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest -n 2
+
+bench: $(VENV)/.installed-bench
+	@set -e; for f in benchmarks/bench_*.py; do \
+		[ -e "$$f" ] || { echo "no benchmarks/bench_*.py found"; exit 0; }; \
+		echo "== $$f"; $(PY) "$$f"; \
+	done
+
+lint: $(VENV)/.installed-lint
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed-lint
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PIP) install -e ".[test]"
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PIP) install -e ".[bench]"
+	touch $@
+
+$(VENV)/.installed-lint: pyproject.toml | $(PY)
+	$(PIP) install "ruff>=0.6"
+	touch $@
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,21 @@
+"""functrans: composable function transformations (jvp, grad, vmap, pmap, jit) over
+arrays, lowered to XLA.
+
+    import functrans as ft
+    import functrans.numpy as fnp
+    from functrans import lax
+"""
+
+from . import interpreters as _interpreters  # noqa: F401
+from . import primitives as _primitives  # noqa: F401
+from . import higher_order as _higher_order  # noqa: F401
+from .interpreters import eval as _eval  # noqa: F401  (installs the root trace)
+from . import lax, numpy, tree_util  # noqa: F401
+from . import _array_methods  # noqa: F401
+from .api import (  # noqa: F401
+    ShapeDtypeStruct, block_until_ready, default_backend, device_get, device_put, devices,
+    eval_shape, jit, make_jaxpr,
+)
+from .core.array import Array  # noqa: F401
+from .core.trace import ConcretizationTypeError, UnexpectedTracerError  # noqa: F401
+from .interpreters.staging import eval_jaxpr  # noqa: F401

@@ -1,0 +1,323 @@
+"""Public transformations: jit, make_jaxpr, eval_shape, devices and transfers.
+
+(grad/jvp/vjp/linearize live in ``_autodiff_api``, vmap in ``_vmap_api``; all
+are re-exported from ``functrans``.)
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import xla_lowering
+from .core import dtypes
+from .core.array import Array, aval_of
+from .core.ir import ClosedJaxpr, ShapedArray
+from .core.trace import Tracer, bind, current_trace
+from .higher_order.call import jit_p
+from .interpreters.eval import eval_trace
+from .interpreters.staging import stage
+from .tree_util import tree_flatten, tree_map, tree_unflatten
+from .xla_lowering import runtime
+from .xla_lowering.lower import lower_to_module
+
+
+class ShapeDtypeStruct:
+    """A shape and dtype standing for an array (``jax.ShapeDtypeStruct``)."""
+
+    __slots__ = ("shape", "dtype", "weak_type")
+
+    def __init__(self, shape, dtype, weak_type: bool = False):
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.weak_type = weak_type
+
+    def __eq__(self, other):
+        return (isinstance(other, ShapeDtypeStruct) and self.shape == other.shape
+                and self.dtype == other.dtype)
+
+    def __hash__(self):
+        return hash((self.shape, self.dtype))
+
+    def __repr__(self):
+        return f"ShapeDtypeStruct(shape={self.shape}, dtype={self.dtype.name})"
+
+
+def abstractify(x, api: str) -> ShapedArray:
+    """The aval of a jit argument, with a clear error for non-array values."""
+    if isinstance(x, Tracer):
+        return x.aval
+    if isinstance(x, ShapeDtypeStruct):
+        return ShapedArray(x.shape, dtypes.check_supported(x.dtype, api), x.weak_type)
+    return aval_of(x, api)
+
+
+# ---- tracing a pytree function ---------------------------------------------------------
+
+def flatten_fun(fun: Callable, in_tree, out_store: list, api: str) -> Callable:
+    """``fun`` over pytrees as a function of flat leaves; the output tree goes to
+    ``out_store``."""
+    def flat_fun(*leaves):
+        args, kwargs = tree_unflatten(in_tree, leaves)
+        out = fun(*args, **kwargs)
+        out_leaves, out_tree = tree_flatten(out)
+        for leaf in out_leaves:
+            if not isinstance(leaf, Tracer):
+                abstractify(leaf, f"{api}: output of {_fun_name(fun)}")
+        out_store.append(out_tree)
+        return out_leaves
+    return flat_fun
+
+
+def _fun_name(fun) -> str:
+    return getattr(fun, "__name__", type(fun).__name__)
+
+
+class _Static:
+    """Which arguments are static, and how to split a call into (dynamic, static key)."""
+
+    def __init__(self, fun, static_argnums, static_argnames, api):
+        nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums or ())
+        names = (static_argnames,) if isinstance(static_argnames, str) else tuple(
+            static_argnames or ())
+        try:
+            params = list(inspect.signature(fun).parameters)
+        except (TypeError, ValueError):
+            params = []
+        names = set(names) | {params[i] for i in nums if 0 <= i < len(params)}
+        nums = set(nums) | {params.index(n) for n in names if n in params}
+        self.nums, self.names, self.api = frozenset(nums), frozenset(names), api
+
+    def split(self, args, kwargs):
+        nargs = len(args)
+        nums = {n % nargs if n < 0 else n for n in self.nums if -nargs <= n < nargs}
+        dyn_args = tuple(a for i, a in enumerate(args) if i not in nums)
+        dyn_kwargs = {k: v for k, v in kwargs.items() if k not in self.names}
+        static = (tuple((i, args[i]) for i in sorted(nums)),
+                  tuple(sorted((k, v) for k, v in kwargs.items() if k in self.names)))
+        try:
+            hash(static)
+        except TypeError as e:
+            raise TypeError(f"[{self.api}] static arguments must be hashable: {e}; pass "
+                            "arrays as dynamic arguments, or tuples instead of lists") from e
+        return dyn_args, dyn_kwargs, static
+
+    def merge(self, fun, static):
+        pos, kw = static
+
+        def merged(*dyn_args, **dyn_kwargs):
+            args = list(dyn_args)
+            for i, v in pos:
+                args.insert(i, v)
+            return fun(*args, **dyn_kwargs, **dict(kw))
+        return merged
+
+
+def _trace_flat(fun, static: _Static, args, kwargs, api: str):
+    dyn_args, dyn_kwargs, skey = static.split(args, kwargs)
+    leaves, in_tree = tree_flatten((dyn_args, dyn_kwargs))
+    avals = tuple(_leaf_aval(x, api, i) for i, x in enumerate(leaves))
+    return leaves, in_tree, avals, skey
+
+
+def _leaf_aval(x, api, i):
+    try:
+        return abstractify(x, api)
+    except TypeError as e:
+        raise TypeError(f"{e} (flat argument {i}: {type(x).__name__}; mark non-array "
+                        "arguments static with static_argnums/static_argnames)") from None
+
+
+# ---- make_jaxpr / eval_shape -----------------------------------------------------------
+
+def make_jaxpr(fun: Callable, static_argnums: int | Sequence[int] = (),
+               static_argnames=()) -> Callable[..., ClosedJaxpr]:
+    """Trace ``fun`` and return its ClosedJaxpr (printable, evaluable).
+
+    Example:
+        >>> print(make_jaxpr(lambda x: lax.sin(x) * 2.0)(1.0))
+        { lambda ; a:f32[]. let b:f32[] = sin a; c:f32[] = mul b 2.0:f32[] in (c,) }
+    """
+    static = _Static(fun, static_argnums, static_argnames, "make_jaxpr")
+
+    @functools.wraps(fun)
+    def jaxpr_maker(*args, **kwargs) -> ClosedJaxpr:
+        leaves, in_tree, avals, skey = _trace_flat(fun, static, args, kwargs, "make_jaxpr")
+        out_store: list = []
+        flat = flatten_fun(static.merge(fun, skey), in_tree, out_store, "make_jaxpr")
+        closed, tracer_consts = stage(flat, avals, _fun_name(fun))
+        if tracer_consts:  # closes over outer tracers: show them as ordinary consts
+            closed = ClosedJaxpr(closed.jaxpr, closed.consts)
+        return closed
+    return jaxpr_maker
+
+
+def eval_shape(fun: Callable, *args, **kwargs):
+    """The output shapes/dtypes of ``fun(*args)`` as ShapeDtypeStructs; nothing runs."""
+    leaves, in_tree = tree_flatten((args, kwargs))
+    avals = [abstractify(x, "eval_shape") for x in leaves]
+    out_store: list = []
+    closed, _ = stage(flatten_fun(fun, in_tree, out_store, "eval_shape"), avals, "eval_shape")
+    outs = [ShapeDtypeStruct(a.shape, a.dtype, a.weak_type) for a in closed.out_avals]
+    return tree_unflatten(out_store[0], outs)
+
+
+# ---- jit -----------------------------------------------------------------------------
+
+class _Entry:
+    __slots__ = ("closed", "out_tree", "donated", "name")
+
+    def __init__(self, closed, out_tree, donated, name):
+        self.closed, self.out_tree, self.donated, self.name = closed, out_tree, donated, name
+
+
+class Jitted:
+    """A jit-compiled function: traced once per (pytree structure, avals, static args),
+    compiled once per device, dispatched from a cache afterwards."""
+
+    def __init__(self, fun, static_argnums=(), static_argnames=(), donate_argnums=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.static = _Static(fun, static_argnums, static_argnames, "jit")
+        donate = (donate_argnums,) if isinstance(donate_argnums, int) else tuple(donate_argnums)
+        self.donate_argnums = frozenset(donate)
+        self.cache: dict = {}
+
+    def _entry(self, args, kwargs):
+        leaves, in_tree, avals, skey = _trace_flat(self.fun, self.static, args, kwargs, "jit")
+        key = (in_tree, avals, skey)
+        entry = self.cache.get(key)
+        if entry is not None:
+            return entry, leaves, []
+        out_store: list = []
+        flat = flatten_fun(self.static.merge(self.fun, skey), in_tree, out_store, "jit")
+        closed, tracer_consts = stage(flat, avals, _fun_name(self.fun))
+        entry = _Entry(closed, out_store[0], self._donated(args, kwargs, len(leaves)),
+                       _fun_name(self.fun))
+        if not tracer_consts:
+            self.cache[key] = entry
+        return entry, leaves, tracer_consts
+
+    def _donated(self, args, kwargs, n_leaves) -> tuple[bool, ...]:
+        if not self.donate_argnums:
+            return ()
+        flags = []
+        for i, a in enumerate(args):
+            if i in self.static.nums:
+                continue
+            flags += [i in self.donate_argnums] * len(tree_flatten(a)[0])
+        return tuple(flags + [False] * (n_leaves - len(flags)))
+
+    def __call__(self, *args, **kwargs):
+        entry, leaves, tracer_consts = self._entry(args, kwargs)
+        if current_trace() is eval_trace and not eval_trace.use_device_ops_only:
+            outs = self._execute(entry, leaves)
+        else:
+            outs = bind(jit_p, *tracer_consts, *leaves, jaxpr=entry.closed, name=entry.name)
+        return tree_unflatten(entry.out_tree, outs)
+
+    def _execute(self, entry, leaves):
+        device = _device_of_args(leaves)
+        exe = runtime.compiled(entry.closed, device, entry.name, entry.donated)
+        outs = exe(*leaves)
+        for leaf, donated in zip(leaves, entry.donated, strict=False):
+            if donated and type(leaf) is Array:
+                leaf._buf = leaf._np = None
+        return outs
+
+    def lower(self, *args, **kwargs) -> Lowered:
+        entry, _, tracer_consts = self._entry(args, kwargs)
+        if tracer_consts:
+            raise TypeError("[jit] lower() of a function that closes over traced values")
+        return Lowered(lower_to_module(entry.closed, entry.name, donated=entry.donated))
+
+    def trace(self, *args, **kwargs) -> ClosedJaxpr:
+        return self._entry(args, kwargs)[0].closed
+
+
+def _device_of_args(leaves):
+    for x in leaves:
+        if type(x) is Array and x._buf is not None:
+            return runtime.device_of(x._buf)
+    return runtime.default_device()
+
+
+class Lowered:
+    """The StableHLO of a jitted function for given arguments."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def as_text(self) -> str:
+        return str(self.module)
+
+    def compile(self):
+        return runtime.compile_module(self.module, runtime.default_device())
+
+
+def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
+        donate_argnums=()):
+    """Compile ``fun`` with XLA (``jax.jit``).
+
+    Args:
+      fun: a function of arrays (and pytrees of arrays).
+      static_argnums / static_argnames: arguments that are Python values baked into the
+        trace (hashable); a new value retraces.
+      donate_argnums: arguments whose buffers XLA may reuse; they are deleted after the call.
+
+    Returns:
+      A function with the same signature that runs compiled.
+
+    Example:
+        >>> f = jit(lambda x: x * 2.0)
+        >>> f(fnp.ones(3))
+        Array([2., 2., 2.], dtype=float32)
+    """
+    if fun is None:
+        return functools.partial(jit, static_argnums=static_argnums,
+                                 static_argnames=static_argnames, donate_argnums=donate_argnums)
+    if not callable(fun):
+        raise TypeError(f"[jit] expected a function, got {type(fun).__name__}")
+    return Jitted(fun, static_argnums, static_argnames, donate_argnums)
+
+
+# ---- devices and transfers ---------------------------------------------------------------
+
+def devices(backend: str | None = None) -> list:
+    """The local XLA devices (``jax.devices``)."""
+    return runtime.devices(backend)
+
+
+def default_backend() -> str:
+    return runtime.platform()
+
+
+def device_put(x: Any, device=None):
+    """Move a pytree of arrays to ``device`` (default: the first device)."""
+    device = device or runtime.default_device()
+
+    def put(leaf):
+        arr = leaf if isinstance(leaf, Array) else Array(
+            None, aval_of(leaf, "device_put"), None)
+        if arr._np is None and arr._buf is None:
+            from .core.array import as_numpy
+            arr._np = as_numpy(leaf, "device_put")
+        return Array(None, arr.aval, arr.device_buffer(device))
+    return tree_map(put, x)
+
+
+def device_get(x: Any):
+    """A pytree of arrays as NumPy arrays on the host."""
+    return tree_map(lambda leaf: leaf.numpy() if isinstance(leaf, Array) else leaf, x)
+
+
+def block_until_ready(x: Any):
+    tree_map(lambda leaf: leaf.block_until_ready() if isinstance(leaf, Array) else leaf, x)
+    return x
+
+
+del xla_lowering  # imported for its registrations

@@ -1,0 +1,1 @@
+"""The core: IR, tracing, rule registries, Array, printing, typechecking."""

@@ -1,0 +1,152 @@
+"""The IR: abstract values, variables, equations and jaxprs.
+
+A ``Jaxpr`` is a flat, first-order program: ``constvars`` and ``invars`` bound
+on entry, a list of ``Eqn`` s, and ``outvars`` (Vars or Literals). Higher-order
+primitives carry ``ClosedJaxpr`` s in their params.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+
+
+class ShapedArray:
+    """The abstract value of an array: shape, dtype and whether the dtype is weak."""
+
+    __slots__ = ("shape", "dtype", "weak_type", "_hash")
+
+    def __init__(self, shape, dtype, weak_type: bool = False):
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.weak_type = bool(weak_type)
+        self._hash = hash((self.shape, self.dtype, self.weak_type))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def update(self, shape=None, dtype=None, weak_type=None) -> ShapedArray:
+        return ShapedArray(self.shape if shape is None else shape,
+                           self.dtype if dtype is None else dtype,
+                           self.weak_type if weak_type is None else weak_type)
+
+    def strip_weak_type(self) -> ShapedArray:
+        return self.update(weak_type=False) if self.weak_type else self
+
+    def __eq__(self, other) -> bool:
+        return (type(other) is ShapedArray and self.shape == other.shape
+                and self.dtype == other.dtype and self.weak_type == other.weak_type)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def str_short(self) -> str:
+        return f"{dtypes.short_name(self.dtype)}[{','.join(map(str, self.shape))}]"
+
+    def __repr__(self) -> str:
+        weak = ", weak_type=True" if self.weak_type else ""
+        return f"ShapedArray({self.str_short()}{weak})"
+
+
+_var_ids = itertools.count()
+
+
+class Var:
+    """A variable of a jaxpr. Identity is the object; ``count`` orders names."""
+
+    __slots__ = ("aval", "count")
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+        self.count = next(_var_ids)
+
+    def __repr__(self) -> str:
+        return f"Var({self.count}:{self.aval.str_short()})"
+
+
+class Literal:
+    """A scalar constant inlined into a jaxpr."""
+
+    __slots__ = ("val", "aval")
+
+    def __init__(self, val, aval: ShapedArray):
+        self.val = val
+        self.aval = aval
+
+    def __repr__(self) -> str:
+        return f"Literal({self.val!r})"
+
+
+Atom = Var | Literal
+
+
+class Eqn:
+    """``outvars = primitive[params] *inputs``."""
+
+    __slots__ = ("primitive", "inputs", "params", "outvars", "source")
+
+    def __init__(self, primitive, inputs: list, params: dict[str, Any], outvars: list[Var],
+                 source: str | None = None):
+        self.primitive = primitive
+        self.inputs = inputs
+        self.params = params
+        self.outvars = outvars
+        self.source = source
+
+    def __repr__(self) -> str:
+        from .pretty import pp_eqn
+        return pp_eqn(self)
+
+
+class Jaxpr:
+    __slots__ = ("constvars", "invars", "eqns", "outvars", "__weakref__")
+
+    def __init__(self, constvars: list[Var], invars: list[Var], eqns: list[Eqn], outvars: list):
+        self.constvars = list(constvars)
+        self.invars = list(invars)
+        self.eqns = list(eqns)
+        self.outvars = list(outvars)
+
+    @property
+    def in_avals(self) -> list[ShapedArray]:
+        return [v.aval for v in self.invars]
+
+    @property
+    def out_avals(self) -> list[ShapedArray]:
+        return [v.aval for v in self.outvars]
+
+    def __repr__(self) -> str:
+        from .pretty import pp_jaxpr
+        return pp_jaxpr(self)
+
+
+class ClosedJaxpr:
+    """A jaxpr together with the values of its constvars."""
+
+    __slots__ = ("jaxpr", "consts", "__weakref__")
+
+    def __init__(self, jaxpr: Jaxpr, consts: list):
+        assert len(jaxpr.constvars) == len(consts)
+        self.jaxpr = jaxpr
+        self.consts = list(consts)
+
+    in_avals = property(lambda self: self.jaxpr.in_avals)
+    out_avals = property(lambda self: self.jaxpr.out_avals)
+    eqns = property(lambda self: self.jaxpr.eqns)
+
+    def __repr__(self) -> str:
+        from .pretty import pp_jaxpr
+        return pp_jaxpr(self.jaxpr)
+
+    # ClosedJaxprs are params of higher-order primitives: hash/eq by identity
+    # (transformations of them are cached per object, see core.cache).
+    __hash__ = object.__hash__

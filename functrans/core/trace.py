@@ -1,0 +1,209 @@
+"""Primitives, traces and stackless dispatch.
+
+``bind(prim, *args, **params)`` hands the primitive to the *current* trace. A
+trace converts its arguments (its own tracers stay, anything else is a constant
+that it lifts) and runs its rule with its ``parent`` as the current trace, so a
+rule's own ``bind`` calls go one level out. There are no levels: a tracer knows
+its trace, and a trace knows its parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import traceback
+from typing import Any
+
+from .ir import ShapedArray
+
+
+class Primitive:
+    """A named operation. Its rules live in the tables of ``core.registry``."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def bind(self, *args, **params) -> list:
+        return _state.trace.process(self, args, params)
+
+    def bind1(self, *args, **params):
+        return _state.trace.process(self, args, params)[0]
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def bind(prim: Primitive, *args, **params) -> list:
+    """Apply ``prim`` under the current trace; always returns a list."""
+    return _state.trace.process(prim, args, params)
+
+
+def bind1(prim: Primitive, *args, **params):
+    """``bind`` for a primitive with exactly one result."""
+    return _state.trace.process(prim, args, params)[0]
+
+
+class _State:
+    trace: Trace | None = None
+
+
+_state = _State()
+
+
+def current_trace() -> Trace:
+    return _state.trace
+
+
+@contextlib.contextmanager
+def set_current_trace(trace: Trace):
+    prev, _state.trace = _state.trace, trace
+    try:
+        yield trace
+    finally:
+        _state.trace = prev
+
+
+class UnexpectedTracerError(Exception):
+    pass
+
+
+class ConcretizationTypeError(TypeError):
+    pass
+
+
+class Trace:
+    """Base of every interpreter's trace. Subclasses implement ``lift`` and
+    ``process_primitive``; ``name`` says which transformation it is."""
+
+    name = "trace"
+
+    def __init__(self, parent: Trace | None):
+        self.parent = parent
+        self.alive = True
+
+    def lift(self, val) -> Tracer:
+        raise NotImplementedError
+
+    def process_primitive(self, prim: Primitive, tracers: list, params: dict) -> list:
+        raise NotImplementedError
+
+    def process(self, prim: Primitive, args, params: dict) -> list:
+        return self.process_primitive(prim, [self.to_tracer(x) for x in args], params)
+
+    def to_tracer(self, x):
+        if isinstance(x, Tracer):
+            if x._trace is self:
+                return x
+            check_alive(x)
+        return self.lift(x)
+
+    @contextlib.contextmanager
+    def in_parent(self):
+        """Run rules with this trace's parent as the current trace."""
+        prev, _state.trace = _state.trace, self.parent
+        try:
+            yield
+        finally:
+            _state.trace = prev
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name})"
+
+
+def check_alive(x: Tracer) -> None:
+    if not x._trace.alive:
+        raise UnexpectedTracerError(
+            f"[{x._trace.name}] a tracer {x.aval.str_short()} escaped its {x._trace.name} "
+            "transformation and was used after it ended (a leaked tracer). It was probably "
+            "stored in a global, a closure or an object attribute inside the transformed "
+            "function; return it as an output instead.")
+
+
+@contextlib.contextmanager
+def new_trace(trace: Trace):
+    """Make ``trace`` current for the body; it dies on exit (later use is a leak)."""
+    prev, _state.trace = _state.trace, trace
+    try:
+        yield trace
+    finally:
+        _state.trace = prev
+        trace.alive = False
+
+
+def user_frame() -> str:
+    """``file:line (function)`` of the innermost frame outside functrans."""
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for frame in reversed(traceback.extract_stack()):
+        if not os.path.abspath(frame.filename).startswith(pkg + os.sep):
+            return f"{frame.filename}:{frame.lineno} ({frame.name})"
+    return "<unknown>"
+
+
+class Tracer:
+    """A value under a transformation. Operators and array methods are attached by
+    ``functrans._array_methods`` so that Tracers and Arrays behave alike."""
+
+    __slots__ = ("_trace",)
+    __array_priority__ = 1000
+
+    @property
+    def aval(self) -> ShapedArray:
+        raise NotImplementedError
+
+    shape = property(lambda self: self.aval.shape)
+    dtype = property(lambda self: self.aval.dtype)
+    ndim = property(lambda self: self.aval.ndim)
+    size = property(lambda self: self.aval.size)
+    weak_type = property(lambda self: self.aval.weak_type)
+
+    def concrete_value(self) -> Any | None:
+        """A NumPy value if this tracer is concrete (e.g. a jvp primal), else None."""
+        return None
+
+    def _concrete(self, what: str):
+        val = self.concrete_value()
+        if val is None:
+            raise ConcretizationTypeError(
+                f"[{self._trace.name}] {what} needs a concrete value, but got a traced value "
+                f"{self.aval.str_short()} at {user_frame()}. Python control flow and "
+                "conversions cannot depend on traced values: use lax.cond / lax.select / "
+                "fnp.where for branches, lax.while_loop / lax.fori_loop for loops, or mark "
+                "the argument static (static_argnums).")
+        return val
+
+    def __bool__(self):
+        return bool(self._concrete("bool(x) (e.g. `if x:` or `while x:`)"))
+
+    def __int__(self):
+        return int(self._concrete("int(x)"))
+
+    def __float__(self):
+        return float(self._concrete("float(x)"))
+
+    def __complex__(self):
+        return complex(self._concrete("complex(x)"))
+
+    def __index__(self):
+        return int(self._concrete("x.__index__() (using it as an index or size)"))
+
+    def __array__(self, dtype=None, copy=None):
+        import numpy as np
+        return np.asarray(self._concrete("np.asarray(x)"), dtype=dtype)
+
+    def __len__(self):
+        if not self.aval.shape:
+            raise TypeError("len() of unsized object (a 0-d array)")
+        return self.aval.shape[0]
+
+    def __iter__(self):
+        if not self.aval.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.aval.shape[0]))
+
+    def __hash__(self):
+        raise TypeError(f"unhashable type: traced array {self.aval.str_short()}")
+
+    def __repr__(self) -> str:
+        return f"Traced<{self.aval.str_short()}>with<{type(self._trace).__name__}>"

@@ -1,0 +1,4 @@
+"""First-order primitives, one module per family. Importing this package
+registers every primitive's rules."""
+
+from . import dot, elementwise, reductions, shapes  # noqa: F401

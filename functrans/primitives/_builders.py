@@ -1,0 +1,128 @@
+"""Shared builders for primitives and their rules.
+
+A family module declares a primitive in one line with a builder, then lists its
+remaining rules beside it::
+
+    sin_p = unary("sin", np.sin)
+    jvp_rules[sin_p] = _sin_jvp
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.ir import ShapedArray
+from ..core.registry import abstract_eval_rules, impl_rules
+from ..core.trace import Primitive
+
+
+def primitive(name: str, abstract_eval: Callable, impl: Callable, multiple_results=False
+              ) -> Primitive:
+    """A primitive whose rules return one value each, unless ``multiple_results``."""
+    p = Primitive(name)
+    if multiple_results:
+        abstract_eval_rules[p], impl_rules[p] = abstract_eval, impl
+    else:
+        abstract_eval_rules[p] = lambda *a, **k: [abstract_eval(*a, **k)]
+        impl_rules[p] = lambda *a, **k: [impl(*a, **k)]
+    return p
+
+
+# ---- dtype checks ---------------------------------------------------------
+
+KINDS: dict[str, Callable[[np.dtype], bool]] = {
+    "float": dtypes.is_float,
+    "inexact": dtypes.is_inexact,
+    "int": dtypes.is_integer,
+    "number": lambda d: d != dtypes.bool_,
+    "int_or_bool": lambda d: dtypes.is_integer(d) or d == dtypes.bool_,
+    "any": lambda d: True,
+}
+
+
+def check_dtype(name: str, aval: ShapedArray, kind: str) -> None:
+    if not KINDS[kind](aval.dtype):
+        raise TypeError(f"[{name}] does not accept dtype {aval.dtype} ({aval.str_short()}); "
+                        f"it needs a {kind.replace('_', ' or ')} dtype: convert with "
+                        f"x.astype(...) or lax.convert_element_type")
+
+
+def check_axes(name: str, axes, ndim: int) -> tuple[int, ...]:
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError(f"[{name}] axis {a} is out of range for an array of rank {ndim}")
+    return tuple(a % ndim if ndim else a for a in axes)
+
+
+# ---- elementwise ------------------------------------------------------------
+
+def elementwise_shape(name: str, avals) -> tuple[int, ...]:
+    """Operands must have equal shapes; rank-0 operands broadcast (as in jax.lax)."""
+    shapes = {a.shape for a in avals if a.shape != ()}
+    if len(shapes) > 1:
+        got = ", ".join(a.str_short() for a in avals)
+        raise TypeError(f"[{name}] operands must have equal shapes, got {got}; broadcast them "
+                        "first (functrans.numpy functions broadcast automatically)")
+    return shapes.pop() if shapes else ()
+
+
+def elementwise_dtype(name: str, avals) -> np.dtype:
+    kinds = {a.dtype for a in avals}
+    if len(kinds) > 1:
+        got = ", ".join(a.str_short() for a in avals)
+        raise TypeError(f"[{name}] operands must have the same dtype, got {got}; convert one "
+                        "with x.astype(...) (functrans.numpy functions promote automatically)")
+    return avals[0].dtype
+
+
+def naryop_abstract_eval(name: str, kind: str, out_dtype=None):
+    def abstract_eval(*avals, **params):
+        shape = elementwise_shape(name, avals)
+        dtype = elementwise_dtype(name, avals)
+        for a in avals:
+            check_dtype(name, a, kind)
+        weak = all(a.weak_type for a in avals) and out_dtype is None
+        return ShapedArray(shape, dtype if out_dtype is None else out_dtype, weak)
+    return abstract_eval
+
+
+def _quiet(fn: Callable) -> Callable:
+    def impl(*args, **params):
+        with np.errstate(all="ignore"):
+            return fn(*args, **params)
+    return impl
+
+
+def unary(name: str, np_fn: Callable, kind: str = "inexact") -> Primitive:
+    """An elementwise one-operand primitive with a NumPy impl."""
+    return primitive(name, naryop_abstract_eval(name, kind), _quiet(np_fn))
+
+
+def binary(name: str, np_fn: Callable, kind: str = "number", out_dtype=None) -> Primitive:
+    """An elementwise two-operand primitive (equal shapes and dtypes)."""
+    return primitive(name, naryop_abstract_eval(name, kind, out_dtype), _quiet(np_fn))
+
+
+def comparison(name: str, np_fn: Callable) -> Primitive:
+    return binary(name, np_fn, "any", out_dtype=dtypes.bool_)
+
+
+# ---- reductions -------------------------------------------------------------
+
+def reduce_abstract_eval(name: str, kind: str, out_dtype=None):
+    def abstract_eval(x, *, axes, **params):
+        check_dtype(name, x, kind)
+        axes = check_axes(name, axes, x.ndim)
+        shape = tuple(d for i, d in enumerate(x.shape) if i not in axes)
+        dtype = params.get("index_dtype", out_dtype) or x.dtype
+        return ShapedArray(shape, dtype, x.weak_type and dtype == x.dtype)
+    return abstract_eval
+
+
+def reduction(name: str, np_fn: Callable, kind: str = "number") -> Primitive:
+    """A reduction over static ``axes``: ``np_fn(x, axis=axes)``."""
+    return primitive(name, reduce_abstract_eval(name, kind),
+                     _quiet(lambda x, *, axes: np_fn(x, axis=tuple(axes))))

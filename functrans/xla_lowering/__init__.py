@@ -1,0 +1,5 @@
+"""The XLA backend, a plugin: importing it registers lowering rules and device
+execution into core's tables. The only package that imports jax/jaxlib."""
+
+from . import call, dot, elementwise, reductions, shapes  # noqa: F401
+from .runtime import compiled, default_device, devices, platform  # noqa: F401

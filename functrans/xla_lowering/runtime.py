@@ -1,0 +1,141 @@
+"""The XLA runtime: PJRT client, devices, transfers, compile cache, execution.
+
+Compiled executables are cached per (ClosedJaxpr object, device); the jaxpr
+objects themselves are cached by the jit trace cache and by the transformation
+caches, so a repeated call never re-lowers.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+
+import jax.core as _jax_core
+import jax.extend.backend as _jax_backend
+import jaxlib._jax as _xc
+import numpy as np
+from jax.sharding import SingleDeviceSharding
+
+from ..core.array import Array, backend
+from ..core.ir import ClosedJaxpr, ShapedArray
+from .lower import lower_to_module
+
+_client = None
+
+
+def client():
+    global _client
+    if _client is None:
+        _client = _jax_backend.get_backend()
+    return _client
+
+
+def devices(platform: str | None = None) -> list:
+    if platform is None:
+        return list(client().local_devices())
+    return list(_jax_backend.get_backend(platform).local_devices())
+
+
+def default_device():
+    return client().local_devices()[0]
+
+
+def platform() -> str:
+    return client().platform
+
+
+_shardings: dict = {}
+_jax_avals: dict = {}
+
+
+def _sharding(device):
+    s = _shardings.get(device)
+    if s is None:
+        s = _shardings[device] = SingleDeviceSharding(device)
+    return s
+
+
+def _jax_aval(shape, dtype):
+    key = (shape, dtype)
+    a = _jax_avals.get(key)
+    if a is None:
+        a = _jax_avals[key] = _jax_core.ShapedArray(shape, dtype)
+    return a
+
+
+def to_device(value: np.ndarray, device=None):
+    """A device buffer holding ``value`` (zero-copy on the CPU where possible)."""
+    device = device or default_device()
+    return _xc.batched_device_put(_jax_aval(value.shape, value.dtype), _sharding(device),
+                                  [value], [device], True)
+
+
+def device_of(buf):
+    return next(iter(buf.devices()))
+
+
+def _block(buf):
+    buf.block_until_ready()
+
+
+backend.to_device = to_device
+backend.device_of = device_of
+backend.block = _block
+
+
+class Executable:
+    """A compiled program: call it with device buffers, get device buffers back."""
+
+    __slots__ = ("loaded", "out_avals", "device", "text")
+
+    def __init__(self, loaded, out_avals: Sequence[ShapedArray], device, text: str):
+        self.loaded = loaded
+        self.out_avals = list(out_avals)
+        self.device = device
+        self.text = text
+
+    def execute(self, buffers: list) -> list:
+        results = self.loaded.execute_sharded(buffers)
+        return [bufs[0] for bufs in results.disassemble_into_single_device_arrays()]
+
+    def __call__(self, *args) -> list[Array]:
+        bufs = self.execute([input_buffer(a, self.device) for a in args])
+        return [Array(None, a, b) for a, b in zip(self.out_avals, bufs, strict=True)]
+
+
+def input_buffer(x, device):
+    """A device buffer on ``device`` for any accepted array value."""
+    if type(x) is Array:
+        return x.device_buffer(device)
+    if isinstance(x, _xc.ArrayImpl):
+        return x if device_of(x) == device else to_device(np.asarray(x), device)
+    from ..core.array import as_numpy
+    return to_device(as_numpy(x, "jit"), device)
+
+
+def compile_module(module, device, num_replicas: int = 1, devices_=None):
+    options = _xc.CompileOptions()
+    options.num_replicas = num_replicas
+    devs = devices_ or [device]
+    if num_replicas > 1:
+        options.device_assignment = _xc.DeviceAssignment.create(
+            np.asarray([[d.id] for d in devs], dtype=np.int32))
+    return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
+
+
+_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
+             donated: tuple[bool, ...] = ()) -> Executable:
+    """The executable for ``closed`` on ``device``, compiled once and cached."""
+    device = device or default_device()
+    per_jaxpr = _cache.setdefault(closed, {})
+    key = (device, donated)
+    exe = per_jaxpr.get(key)
+    if exe is None:
+        module = lower_to_module(closed, name, donated=donated)
+        text = str(module)
+        exe = Executable(compile_module(module, device), closed.out_avals, device, text)
+        per_jaxpr[key] = exe
+    return exe
