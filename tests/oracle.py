@@ -1,0 +1,50 @@
+"""Namespaces for tests written once over ``m`` and run under functrans and JAX."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import functrans as ft
+import functrans.numpy as fnp
+from functrans import lax as flax
+
+jax.config.update("jax_enable_x64", False)
+
+FT = SimpleNamespace(name="functrans", np=fnp, lax=flax, jit=ft.jit, make_jaxpr=ft.make_jaxpr,
+                     ft=ft)
+JAX = SimpleNamespace(name="jax", np=jnp, lax=jax.lax, jit=jax.jit, make_jaxpr=jax.make_jaxpr,
+                      ft=jax)
+BOTH = [FT, JAX]
+
+
+def to_np(x):
+    return jax.tree_util.tree_map(lambda a: np.asarray(a), x)
+
+
+def tol_for(dtype) -> dict:
+    dtype = np.dtype(dtype)
+    if dtype.itemsize <= 2 and dtype.kind in "fV":
+        return dict(rtol=2e-2, atol=2e-2)
+    if dtype.kind in "fc":
+        return dict(rtol=2e-5, atol=2e-5)
+    return dict(rtol=0, atol=0)
+
+
+def assert_close(a, b, rtol=None, atol=None, check_dtype=True):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.shape == b.shape, f"shape {a.shape} != {b.shape}"
+    if check_dtype:
+        assert a.dtype == b.dtype, f"dtype {a.dtype} != {b.dtype}"
+    t = tol_for(b.dtype)
+    rtol = t["rtol"] if rtol is None else rtol
+    atol = t["atol"] if atol is None else atol
+    if a.dtype.kind in "fcV" or b.dtype.kind in "fcV":
+        np.testing.assert_allclose(a.astype(np.float64) if a.dtype.kind != "c" else a,
+                                   b.astype(np.float64) if b.dtype.kind != "c" else b,
+                                   rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        np.testing.assert_array_equal(a, b)
