@@ -16,6 +16,10 @@ from .api import (  # noqa: F401
     ShapeDtypeStruct, block_until_ready, default_backend, device_get, device_put, devices,
     eval_shape, jit, make_jaxpr,
 )
+from ._vmap_api import vmap  # noqa: F401
+from ._autodiff_api import (  # noqa: F401
+    grad, hessian, hvp, jacfwd, jacrev, jvp, linear_transpose, linearize, value_and_grad, vjp,
+)
 from .core.array import Array  # noqa: F401
 from .core.trace import ConcretizationTypeError, UnexpectedTracerError  # noqa: F401
 from .interpreters.staging import eval_jaxpr  # noqa: F401

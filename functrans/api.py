@@ -17,7 +17,7 @@ from . import xla_lowering
 from .core import dtypes
 from .core.array import Array, aval_of
 from .core.ir import ClosedJaxpr, ShapedArray
-from .core.trace import Tracer, bind, current_trace
+from .core.trace import Tracer, _state, bind, current_trace
 from .higher_order.call import jit_p
 from .interpreters.eval import eval_trace
 from .interpreters.staging import stage
@@ -149,7 +149,7 @@ def make_jaxpr(fun: Callable, static_argnums: int | Sequence[int] = (),
         leaves, in_tree, avals, skey = _trace_flat(fun, static, args, kwargs, "make_jaxpr")
         out_store: list = []
         flat = flatten_fun(static.merge(fun, skey), in_tree, out_store, "make_jaxpr")
-        closed, tracer_consts = stage(flat, avals, _fun_name(fun))
+        closed, tracer_consts = stage(flat, avals, "make_jaxpr", _fun_name(fun))
         if tracer_consts:  # closes over outer tracers: show them as ordinary consts
             closed = ClosedJaxpr(closed.jaxpr, closed.consts)
         return closed
@@ -161,7 +161,8 @@ def eval_shape(fun: Callable, *args, **kwargs):
     leaves, in_tree = tree_flatten((args, kwargs))
     avals = [abstractify(x, "eval_shape") for x in leaves]
     out_store: list = []
-    closed, _ = stage(flatten_fun(fun, in_tree, out_store, "eval_shape"), avals, "eval_shape")
+    closed, _ = stage(flatten_fun(fun, in_tree, out_store, "eval_shape"), avals, "eval_shape",
+                      _fun_name(fun))
     outs = [ShapeDtypeStruct(a.shape, a.dtype, a.weak_type) for a in closed.out_avals]
     return tree_unflatten(out_store[0], outs)
 
@@ -169,10 +170,12 @@ def eval_shape(fun: Callable, *args, **kwargs):
 # ---- jit -----------------------------------------------------------------------------
 
 class _Entry:
-    __slots__ = ("closed", "out_tree", "donated", "name")
+    __slots__ = ("closed", "out_tree", "donated", "name", "exe", "single_out")
 
     def __init__(self, closed, out_tree, donated, name):
         self.closed, self.out_tree, self.donated, self.name = closed, out_tree, donated, name
+        self.exe = None  # the executable on the default device, once compiled
+        self.single_out = out_tree.num_leaves == 1 and out_tree == tree_flatten(0)[1]
 
 
 class Jitted:
@@ -186,6 +189,10 @@ class Jitted:
         donate = (donate_argnums,) if isinstance(donate_argnums, int) else tuple(donate_argnums)
         self.donate_argnums = frozenset(donate)
         self.cache: dict = {}
+        # Fast path: positional Array arguments only, nothing static or donated; keyed by
+        # the argument avals alone (the pytree structure is then implied).
+        self.fast_cache: dict = {}
+        self.simple = not (self.static.nums or self.static.names or self.donate_argnums)
 
     def _entry(self, args, kwargs):
         leaves, in_tree, avals, skey = _trace_flat(self.fun, self.static, args, kwargs, "jit")
@@ -195,7 +202,7 @@ class Jitted:
             return entry, leaves, []
         out_store: list = []
         flat = flatten_fun(self.static.merge(self.fun, skey), in_tree, out_store, "jit")
-        closed, tracer_consts = stage(flat, avals, _fun_name(self.fun))
+        closed, tracer_consts = stage(flat, avals, "jit", _fun_name(self.fun))
         entry = _Entry(closed, out_store[0], self._donated(args, kwargs, len(leaves)),
                        _fun_name(self.fun))
         if not tracer_consts:
@@ -214,15 +221,23 @@ class Jitted:
 
     def __call__(self, *args, **kwargs):
         entry, leaves, tracer_consts = self._entry(args, kwargs)
-        if current_trace() is eval_trace and not eval_trace.use_device_ops_only:
+        if current_trace() is eval_trace:
             outs = self._execute(entry, leaves)
+            if self.simple and not kwargs and len(leaves) == len(args):
+                self._remember_fast(args, entry)
         else:
             outs = bind(jit_p, *tracer_consts, *leaves, jaxpr=entry.closed, name=entry.name)
         return tree_unflatten(entry.out_tree, outs)
 
+    def _remember_fast(self, args, entry):
+        if all(type(a) is Array for a in args) and entry.exe is not None:
+            self.fast_cache[tuple(a.aval for a in args)] = entry
+
     def _execute(self, entry, leaves):
         device = _device_of_args(leaves)
         exe = runtime.compiled(entry.closed, device, entry.name, entry.donated)
+        if device is runtime.default_device() and not entry.donated:
+            entry.exe = exe
         outs = exe(*leaves)
         for leaf, donated in zip(leaves, entry.donated, strict=False):
             if donated and type(leaf) is Array:
@@ -239,10 +254,20 @@ class Jitted:
         return self._entry(args, kwargs)[0].closed
 
 
+_DEFAULT: list = [None]  # the default device, filled on first use
+
+
+def _on_default(args) -> bool:
+    dev = _DEFAULT[0]
+    return all(a._dev is dev for a in args)
+
+
 def _device_of_args(leaves):
+    if _DEFAULT[0] is None:
+        _DEFAULT[0] = runtime.default_device()
     for x in leaves:
         if type(x) is Array and x._buf is not None:
-            return runtime.device_of(x._buf)
+            return x._dev
     return runtime.default_device()
 
 
@@ -282,7 +307,26 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
                                  static_argnames=static_argnames, donate_argnums=donate_argnums)
     if not callable(fun):
         raise TypeError(f"[jit] expected a function, got {type(fun).__name__}")
-    return Jitted(fun, static_argnums, static_argnames, donate_argnums)
+    impl = Jitted(fun, static_argnums, static_argnames, donate_argnums)
+    fast_cache, simple, slow_call = impl.fast_cache, impl.simple, impl.__call__
+
+    @functools.wraps(fun)
+    def jitted(*args, **kwargs):
+        if _state.trace is eval_trace and simple and not kwargs:
+            # The hot path: Arrays with device buffers on the default device, seen before.
+            # (A host-only Array has _buf None, which execution rejects with a TypeError
+            # before running anything; then the slow path transfers it.)
+            try:
+                entry = fast_cache[tuple([a.aval for a in args])]
+                if not runtime.placed_off_default or _on_default(args):
+                    outs = entry.exe.call_on_buffers([a._buf for a in args])
+                    return outs[0] if entry.single_out else tree_unflatten(entry.out_tree, outs)
+            except (KeyError, AttributeError, TypeError):
+                pass
+        return slow_call(*args, **kwargs)
+
+    jitted.lower, jitted.trace, jitted._impl = impl.lower, impl.trace, impl
+    return jitted
 
 
 # ---- devices and transfers ---------------------------------------------------------------
@@ -301,12 +345,12 @@ def device_put(x: Any, device=None):
     device = device or runtime.default_device()
 
     def put(leaf):
-        arr = leaf if isinstance(leaf, Array) else Array(
-            None, aval_of(leaf, "device_put"), None)
-        if arr._np is None and arr._buf is None:
-            from .core.array import as_numpy
-            arr._np = as_numpy(leaf, "device_put")
-        return Array(None, arr.aval, arr.device_buffer(device))
+        if isinstance(leaf, Array):
+            return Array(None, leaf.aval, leaf.device_buffer(device), device)
+        from .core.array import as_numpy
+        value = as_numpy(leaf, "device_put")
+        return Array(None, aval_of(leaf, "device_put"), runtime.to_device(value, device)[0],
+                     device)
     return tree_map(put, x)
 
 

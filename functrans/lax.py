@@ -14,7 +14,8 @@ import numpy as np
 from .core import dtypes
 from .core.array import Array, aval_of
 from .core.ir import ShapedArray
-from .core.trace import Tracer, bind1
+from .core.trace import Tracer, bind, bind1
+from .primitives import collectives as _coll
 from .primitives.dot import dot_general_p
 from .primitives.elementwise import (
     add_p, convert_element_type_p, cos_p, div_p, eq_p, exp_p, ge_p, gt_p, integer_pow_p, le_p,
@@ -27,6 +28,7 @@ from .primitives.shapes import (
 )
 
 _PY_SCALARS = (bool, int, float, complex)
+_PY_SCALAR_SET = frozenset(_PY_SCALARS)
 
 
 def _scalar_as(x, dtype) -> Array:
@@ -48,7 +50,11 @@ def _lift_scalars(*args):
 
 def _nary(prim):
     def op(*args):
-        return bind1(prim, *_lift_scalars(*args))
+        for a in args:
+            if type(a) in _PY_SCALAR_SET:
+                args = _lift_scalars(*args)
+                break
+        return prim.bind1(*args)
     op.__name__ = prim.name
     op.__doc__ = f"Elementwise ``{prim.name}`` (``jax.lax.{prim.name}``)."
     return op
@@ -190,3 +196,83 @@ def _shape(x) -> tuple[int, ...]:
     if isinstance(x, _PY_SCALARS):
         return ()
     return tuple(x.shape)
+
+
+# ---- collectives over named axes (bound by vmap/pmap axis_name) ------------------------------
+
+def _axis_tuple(axis_name) -> tuple:
+    return tuple(axis_name) if isinstance(axis_name, tuple | list) else (axis_name,)
+
+
+def _preduce(prim, x, axis_name):
+    from .tree_util import tree_flatten, tree_unflatten
+    leaves, tree = tree_flatten(x)
+    outs = bind(prim, *leaves, axes=_axis_tuple(axis_name), axis_index_groups=None)
+    return tree_unflatten(tree, outs)
+
+
+def psum(x, axis_name):
+    """Sum of ``x`` (a pytree) over the members of the named axis (``jax.lax.psum``).
+
+    Example:
+        >>> vmap(lambda x: lax.psum(x, 'i'), axis_name='i')(fnp.arange(3.))
+        Array([3., 3., 3.], dtype=float32)
+    """
+    return _preduce(_coll.psum_p, x, axis_name)
+
+
+def pmax(x, axis_name):
+    """Maximum of ``x`` (a pytree) over the members of the named axis."""
+    return _preduce(_coll.pmax_p, x, axis_name)
+
+
+def pmin(x, axis_name):
+    """Minimum of ``x`` (a pytree) over the members of the named axis."""
+    return _preduce(_coll.pmin_p, x, axis_name)
+
+
+def axis_size(axis_name) -> int:
+    """The size of the named axis (a Python int; the product for a tuple of names)."""
+    size = 1
+    for name in _axis_tuple(axis_name):
+        size *= _coll.bound_axis_size(name, "axis_size")
+    return size
+
+
+def pmean(x, axis_name):
+    """Mean of ``x`` (a pytree) over the members of the named axis; integers give float32."""
+    from .tree_util import tree_map
+    n = axis_size(axis_name)
+
+    def mean(s):
+        if not dtypes.is_inexact(s.dtype):
+            s = convert_element_type(s, dtypes.float32)
+        return div(s, n)
+    return tree_map(mean, psum(x, axis_name))
+
+
+def axis_index(axis_name):
+    """This member's int32 index along the named axis (``jax.lax.axis_index``)."""
+    return bind1(_coll.axis_index_p, axis_name=axis_name)
+
+
+def all_gather(x, axis_name, *, axis: int = 0, tiled: bool = False):
+    """Every member's ``x`` stacked along a new ``axis`` (concatenated if ``tiled``)."""
+    ndim = len(_shape(x))
+    axis = int(axis) % (ndim + (not tiled)) if ndim + (not tiled) else 0
+    return bind1(_coll.all_gather_p, x, axis_name=axis_name, all_gather_dimension=axis,
+                 axis_size=axis_size(axis_name), tiled=bool(tiled), axis_index_groups=None)
+
+
+def all_to_all(x, axis_name, split_axis: int, concat_axis: int, *, tiled: bool = False):
+    """Member i sends chunk j of ``split_axis`` to member j, which stacks (concatenates if
+    ``tiled``) the chunks it receives along ``concat_axis`` (``jax.lax.all_to_all``)."""
+    return bind1(_coll.all_to_all_p, x, axis_name=axis_name, split_axis=int(split_axis),
+                 concat_axis=int(concat_axis), tiled=bool(tiled), axis_index_groups=None)
+
+
+def ppermute(x, axis_name, perm):
+    """Member ``dst`` receives member ``src``'s ``x`` for each ``(src, dst)`` in ``perm``;
+    members that receive nothing get zeros (``jax.lax.ppermute``)."""
+    perm = tuple((int(s), int(d)) for s, d in perm)
+    return bind1(_coll.ppermute_p, x, axis_name=axis_name, perm=perm)

@@ -28,13 +28,15 @@ backend = _Backend()
 
 
 class Array:
-    __slots__ = ("aval", "_np", "_buf", "__weakref__")
+    __slots__ = ("aval", "_np", "_buf", "_dev", "__weakref__")
     __array_priority__ = 100
 
-    def __init__(self, value: np.ndarray | None, aval: ShapedArray, buf: Any = None):
+    def __init__(self, value: np.ndarray | None, aval: ShapedArray, buf: Any = None,
+                 dev: Any = None):
         self.aval = aval
         self._np = value
         self._buf = buf
+        self._dev = dev  # the device of ``_buf``
 
     shape = property(lambda self: self.aval.shape)
     dtype = property(lambda self: self.aval.dtype)
@@ -49,24 +51,32 @@ class Array:
     def numpy(self) -> np.ndarray:
         """The host value (read-only view where possible)."""
         if self._np is None:
+            if self._buf is None:
+                raise RuntimeError("Array has been deleted (its buffer was donated to a jit "
+                                   "call with donate_argnums); use the call's outputs instead")
             self._np = np.asarray(self._buf)
         return self._np
 
     def device_buffer(self, device=None):
         """The device buffer on ``device`` (default: where it lives, else the default)."""
-        buf = self._buf
-        if buf is None or (device is not None and backend.device_of(buf) != device):
-            buf = backend.to_device(self.numpy(), device)
-            if self._buf is None:
-                self._buf = buf
+        if self._buf is not None and (device is None or self._dev == device):
+            return self._buf
+        buf, dev = backend.to_device(self.numpy(), device)
+        if self._buf is None:
+            self._buf, self._dev = buf, dev
         return buf
 
     def devices(self) -> set:
-        return {backend.device_of(self.device_buffer())}
+        self.device_buffer()
+        return {self._dev}
 
     @property
     def device(self):
-        return backend.device_of(self.device_buffer())
+        self.device_buffer()
+        return self._dev
+
+    def is_deleted(self) -> bool:
+        return self._np is None and self._buf is None
 
     def block_until_ready(self) -> Array:
         if self._buf is not None and backend.block is not None:
@@ -169,7 +179,7 @@ def as_numpy(x, api: str = "functrans") -> np.ndarray:
     if isinstance(x, Array):
         return x.numpy()
     if isinstance(x, np.ndarray):
-        dtype = dtypes.canonicalize(x.dtype)
+        dtype = dtypes.check_supported(x.dtype, api)
         return x if dtype == x.dtype else x.astype(dtype)
     if isinstance(x, _SCALAR_TYPES) or is_array_like(x):
         return np.asarray(x, dtype=aval_of(x, api).dtype)

@@ -43,13 +43,14 @@ def _pp_param(value, indent: int) -> str:
         return str(value)
     if isinstance(value, type) and issubclass(value, np.generic):
         return np.dtype(value).name
-    return repr(value) if isinstance(value, str) else str(value)
+    return str(value)
 
 
 def _pp_params(params: dict, indent: int) -> str:
     if not params:
         return ""
-    items = [f"{k}={_pp_param(v, indent)}" for k, v in params.items()]
+    items = [f"{k}={_pp_param(v, indent)}"
+             for k, v in sorted(params.items(), key=lambda kv: (kv[0] != "name", kv[0]))]
     one_line = " ".join(items)
     if len(one_line) <= 60 and "\n" not in one_line:
         return f"[{one_line}]"
@@ -71,8 +72,9 @@ def _pp(jaxpr: Jaxpr, names: _Names, indent: int) -> str:
     body = [_pp_eqn(e, names, indent + 4) for e in jaxpr.eqns]
     outs = ", ".join(names(v) for v in jaxpr.outvars)
     outs = f"({outs},)" if len(jaxpr.outvars) == 1 else f"({outs})"
-    if len(body) <= 1 and all("\n" not in b for b in body) and len("".join(body)) < 60:
-        return f"{head} {body[0] + ' ' if body else ''}in {outs} }}"
+    one_line = f"{head} {'; '.join(body) + ' ' if body else ''}in {outs} }}"
+    if "\n" not in one_line and indent + len(one_line) <= 80:
+        return one_line
     pad = " " * (indent + 4)
     lines = [head] + [pad + b for b in body] + [" " * (indent + 2) + f"in {outs} }}"]
     return "\n".join(lines)

@@ -114,9 +114,11 @@ class Trace:
 
 def check_alive(x: Tracer) -> None:
     if not x._trace.alive:
+        trace = x._trace
+        of = f" of {trace.label}" if getattr(trace, "label", "") else ""
         raise UnexpectedTracerError(
-            f"[{x._trace.name}] a tracer {x.aval.str_short()} escaped its {x._trace.name} "
-            "transformation and was used after it ended (a leaked tracer). It was probably "
+            f"[{trace.name}] a tracer {x.aval.str_short()} escaped its {trace.name} "
+            f"transformation{of} and was used after it ended (a leaked tracer). It was probably "
             "stored in a global, a closure or an object attribute inside the transformed "
             "function; return it as an output instead.")
 

@@ -1,8 +1,10 @@
 """Eager evaluation: the root trace.
 
 Invariant: EvalTrace has no tracers of its own; every value it sees is
-concrete. It checks shapes with the abstract-eval rule, then runs the NumPy
-impl rule (or a device rule when one is registered, e.g. the jit call)::
+concrete. It checks shapes with the abstract-eval rule (cached per primitive,
+input avals and params), then runs the NumPy impl rule with NumPy's floating
+point warnings off (XLA does not warn either), or a device rule when one is
+registered (e.g. the jit call)::
 
     bind(sin_p, Array([0., 1.]))  ->  [Array([0., 0.84147])]
 """
@@ -15,30 +17,75 @@ from ..core.array import Array, as_numpy, aval_of
 from ..core.registry import abstract_eval_rules, device_impl_rules, impl_rules
 from ..core.trace import Trace, Tracer, _state, check_alive
 
+try:  # NumPy 2: errstate is a context variable; setting it directly is ~10x cheaper
+    from numpy._core._ufunc_config import _extobj_contextvar as _np_errstate
+    with np.errstate(all="ignore"):
+        _QUIET = _np_errstate.get()
+except ImportError:  # pragma: no cover - other NumPy versions
+    _np_errstate = None
+
+_out_avals_cache: dict = {}
+
+
+def out_avals(prim, avals: tuple, params: dict) -> list:
+    """``abstract_eval_rules[prim]`` memoized on (prim, avals, params)."""
+    try:
+        key = (prim, avals, tuple(params.items())) if params else (prim, avals)
+        cached = _out_avals_cache.get(key)
+    except TypeError:  # unhashable params
+        return abstract_eval_rules[prim](*avals, **params)
+    if cached is None:
+        cached = _out_avals_cache[key] = abstract_eval_rules[prim](*avals, **params)
+    return cached
+
 
 class EvalTrace(Trace):
     name = "eval"
 
     def __init__(self):
         super().__init__(None)
-        self.use_device_ops_only = False  # accelerators: run every op as a device program
+        # On accelerators, xla_lowering installs a device rule for every primitive.
+        self.device_rules = device_impl_rules
 
     def process(self, prim, args, params):
+        device_rule = self.device_rules.get(prim)
+        if device_rule is not None:
+            _check_no_tracers(args)
+            return device_rule(*args, **params)
+        try:  # fast path: every argument is a functrans Array
+            avals = tuple([x.aval for x in args])
+            vals = [x._np if x._np is not None else x.numpy() for x in args]
+        except AttributeError:
+            avals, vals = self._convert_args(prim, args)
+        outs_aval = out_avals(prim, avals, params)
+        token = _np_errstate.set(_QUIET) if _np_errstate is not None else None
+        try:
+            outs = impl_rules[prim](*vals, **params)
+        finally:
+            if token is not None:
+                _np_errstate.reset(token)
+        return [_wrap(o, a) for o, a in zip(outs, outs_aval, strict=True)]
+
+    @staticmethod
+    def _convert_args(prim, args):
+        avals, vals = [], []
         for x in args:
             if isinstance(x, Tracer):
-                check_alive(x)
-                raise AssertionError(f"live tracer {x} reached eager evaluation")
-        device_rule = device_impl_rules.get(prim)
-        if device_rule is not None:
-            return device_rule(*args, **params)
-        avals = [aval_of(x, prim.name) for x in args]
-        out_avals = abstract_eval_rules[prim](*avals, **params)
-        outs = impl_rules[prim](*[as_numpy(x) for x in args], **params)
-        return [_wrap(o, a) for o, a in zip(outs, out_avals, strict=True)]
+                _check_no_tracers([x])
+            avals.append(aval_of(x, prim.name))
+            vals.append(as_numpy(x, prim.name))
+        return tuple(avals), vals
+
+
+def _check_no_tracers(args) -> None:
+    for x in args:
+        if isinstance(x, Tracer):
+            check_alive(x)
+            raise AssertionError(f"live tracer {x} reached eager evaluation")
 
 
 def _wrap(value, aval) -> Array:
-    if type(value) is not np.ndarray or value.dtype != aval.dtype:
+    if type(value) is not np.ndarray or value.dtype is not aval.dtype:
         value = np.asarray(value, dtype=aval.dtype)
     if value.shape != aval.shape:
         raise AssertionError(f"impl produced shape {value.shape}, abstract eval {aval.shape}")

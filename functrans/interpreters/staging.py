@@ -34,9 +34,10 @@ class StagingTracer(Tracer):
 
 
 class StagingTrace(Trace):
-    def __init__(self, parent: Trace | None, name: str = "jit"):
+    def __init__(self, parent: Trace | None, name: str = "jit", label: str = ""):
         super().__init__(parent)
-        self.name = name
+        self.name = name  # the transformation (jit, make_jaxpr, ...), for messages
+        self.label = label  # the function being traced
         self.eqns: list[Eqn] = []
         self.invars: list[Var] = []
         self.constvars: list[Var] = []
@@ -83,14 +84,14 @@ def _is_scalar_literal(x) -> bool:
     return False
 
 
-def trace_to_jaxpr(fn: Callable, in_avals: Sequence[ShapedArray], name: str = "jit"
-                   ) -> tuple[Jaxpr, list, list]:
+def trace_to_jaxpr(fn: Callable, in_avals: Sequence[ShapedArray], name: str = "jit",
+                   label: str = "") -> tuple[Jaxpr, list, list]:
     """Trace ``fn(*flat_tracers) -> flat outputs`` into a jaxpr.
 
     Returns ``(jaxpr, consts, outs)`` where ``consts`` feed ``jaxpr.constvars`` (they may
     be tracers of enclosing transformations) and ``outs`` is fn's raw flat output list.
     """
-    trace = StagingTrace(_state.trace, name)
+    trace = StagingTrace(_state.trace, name, label)
     args = [trace.new_arg(a) for a in in_avals]
     with new_trace(trace):
         outs = fn(*args)
@@ -108,12 +109,12 @@ def hoist_consts(jaxpr: Jaxpr) -> Jaxpr:
     return Jaxpr([], jaxpr.constvars + jaxpr.invars, jaxpr.eqns, jaxpr.outvars)
 
 
-def stage(fn: Callable, in_avals: Sequence[ShapedArray], name: str = "jit"
+def stage(fn: Callable, in_avals: Sequence[ShapedArray], name: str = "jit", label: str = ""
           ) -> tuple[ClosedJaxpr, list]:
     """Trace ``fn`` to a ClosedJaxpr whose consts are concrete; tracer consts of
     enclosing transformations are hoisted into leading invars and returned, so the
     caller passes them explicitly (``bind(call_p, *tracer_consts, *args, ...)``)."""
-    jaxpr, consts, _ = trace_to_jaxpr(fn, in_avals, name)
+    jaxpr, consts, _ = trace_to_jaxpr(fn, in_avals, name, label)
     is_tracer = [isinstance(c, Tracer) for c in consts]
     if not any(is_tracer):
         return ClosedJaxpr(jaxpr, consts), []

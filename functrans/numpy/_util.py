@@ -1,4 +1,9 @@
-"""Promotion and broadcasting shared by every ``functrans.numpy`` function."""
+"""Promotion, broadcasting and axis helpers shared by every ``functrans.numpy`` function.
+
+Rules (as ``jax.numpy`` with 64-bit types off): operands are promoted on JAX's
+lattice (``core.dtypes.promote``), Python scalars are weakly typed, NumPy
+broadcasting aligns trailing axes.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +11,58 @@ import numpy as np
 
 from .. import lax
 from ..core import dtypes
-from ..core.array import aval_of
+from ..core.array import Array, aval_of
+from ..core.ir import ShapedArray
 from ..core.trace import Tracer
 
 _PY_SCALARS = (bool, int, float, complex)
 
 
-def aval(x):
-    return x.aval if isinstance(x, Tracer) else aval_of(x, "functrans.numpy")
+def aval(x) -> ShapedArray:
+    return x.aval if isinstance(x, Tracer) else aval_of(asarray_value(x), "functrans.numpy")
+
+
+def shape(x) -> tuple[int, ...]:
+    return aval(x).shape
+
+
+def is_traced(x) -> bool:
+    return isinstance(x, Tracer)
+
+
+def concrete(x, api: str):
+    """A NumPy value for ``x``, or a clear error when it is traced."""
+    if isinstance(x, Tracer):
+        val = x.concrete_value()
+        if val is None:
+            raise TypeError(f"[{api}] needs a concrete (non-traced) value, got a traced "
+                            f"{x.aval.str_short()}; pass it as a static argument or use a "
+                            "static size= argument where the function has one")
+        return np.asarray(val)
+    if isinstance(x, (list, tuple)):
+        return np.asarray(asarray_value(x))
+    return np.asarray(x)
 
 
 def asarray_value(x):
-    """Arrays, tracers and scalars pass through; lists and tuples become arrays."""
+    """Arrays, tracers and scalars pass through; lists, tuples and NumPy scalars become
+    Arrays."""
     if isinstance(x, (list, tuple)):
         from .creation import asarray
         return asarray(x)
     return x
+
+
+def as_array(x):
+    """``x`` as an Array or tracer (Python scalars become weakly typed Arrays)."""
+    x = asarray_value(x)
+    if isinstance(x, (Array, Tracer)):
+        return x
+    if isinstance(x, _PY_SCALARS):
+        dtype, weak = dtypes.dtype_and_weak(x)
+        return Array(np.asarray(x, dtype=dtype), ShapedArray((), dtype, weak))
+    a = aval(x)
+    return Array(np.asarray(x, dtype=a.dtype), a)
 
 
 def promote_dtypes(*args):
@@ -31,13 +72,29 @@ def promote_dtypes(*args):
     return [_cast(a, dtype, weak) for a in args]
 
 
+def promote_dtypes_inexact(*args):
+    """Promote, then move integer/bool results to float32 (keeping weak types)."""
+    args = promote_dtypes(*args)
+    if not args or dtypes.is_inexact(aval(args[0]).dtype):
+        return args
+    return [lax._convert_weak(as_array(a), dtypes.float32) for a in args]
+
+
 def _cast(x, dtype, weak):
     if isinstance(x, _PY_SCALARS):
-        return lax._scalar_as(x, dtype)
+        # A Python scalar stays a weak rank-0 operand (JAX: `mul b 2.0:f32[]`); the other,
+        # strongly typed operands make the result strong. Only bools are never weak.
+        return lax._scalar_as(x, dtype) if weak or type(x) is not bool else \
+            lax.convert_element_type(x, dtype)
     a = aval(x)
     if a.dtype == dtype:
-        return x
+        return x if not a.weak_type or weak else lax.convert_element_type(x, dtype)
+    x = as_array(x)
     return lax._convert_weak(x, dtype) if weak else lax.convert_element_type(x, dtype)
+
+
+def result_dtype(*args) -> np.dtype:
+    return dtypes.promote(*[dtypes.dtype_and_weak(asarray_value(a)) for a in args])[0]
 
 
 def broadcast_shapes(*shapes, api: str = "functrans.numpy") -> tuple[int, ...]:
@@ -52,38 +109,69 @@ def broadcast_shapes(*shapes, api: str = "functrans.numpy") -> tuple[int, ...]:
     return tuple(out)
 
 
-def broadcast_to(x, shape):
-    shape = tuple(shape)
-    xshape = tuple(np.shape(x)) if isinstance(x, _PY_SCALARS) else aval(x).shape
-    if xshape == shape:
+def broadcast_to(x, shape_):
+    shape_ = tuple(int(d) for d in shape_)
+    x = as_array(x)
+    xshape = aval(x).shape
+    if xshape == shape_:
         return x
-    if len(xshape) > len(shape):
-        raise ValueError(f"[broadcast_to] cannot broadcast shape {xshape} to {shape}")
-    broadcast_shapes(xshape, shape, api="broadcast_to")
-    lead = len(shape) - len(xshape)
-    keep = [i for i, d in enumerate(xshape) if d == shape[lead + i]]
+    if len(xshape) > len(shape_):
+        raise ValueError(f"[broadcast_to] cannot broadcast shape {xshape} to {shape_}: "
+                         "the target has fewer dimensions")
+    lead = len(shape_) - len(xshape)
+    for i, d in enumerate(xshape):
+        if d not in (1, shape_[lead + i]):
+            raise ValueError(f"[broadcast_to] cannot broadcast shape {xshape} to {shape_}: "
+                             f"axis {i} has size {d}, not 1 or {shape_[lead + i]}")
+    keep = [i for i, d in enumerate(xshape) if d == shape_[lead + i]]
     squeezed = lax.reshape(x, [xshape[i] for i in keep]) if len(keep) < len(xshape) else x
-    return lax.broadcast_in_dim(squeezed, shape, [lead + i for i in keep])
+    return lax.broadcast_in_dim(squeezed, shape_, [lead + i for i in keep])
 
 
 def promote_and_broadcast(*args, api: str = "functrans.numpy"):
     """Promote dtypes, then broadcast array operands to a common shape (rank-0 values
     stay rank-0: the primitives broadcast them)."""
     args = promote_dtypes(*args)
+    return broadcast_all(*args, api=api)
+
+
+def broadcast_all(*args, api: str = "functrans.numpy"):
     shapes = [aval(a).shape for a in args]
-    shape = broadcast_shapes(*shapes, api=api)
-    return [a if s == shape or s == () else broadcast_to(a, shape)
+    shape_ = broadcast_shapes(*shapes, api=api)
+    return [a if s == shape_ or s == () else broadcast_to(a, shape_)
             for a, s in zip(args, shapes, strict=True)]
 
 
-def canonical_axis(axis: int, ndim: int, api: str) -> int:
-    if not -ndim <= axis < max(ndim, 1):
-        raise ValueError(f"[{api}] axis {axis} is out of bounds for an array of rank {ndim}")
+def canonical_axis(axis, ndim: int, api: str) -> int:
+    axis = int(axis)
+    if not -ndim <= axis < max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
+        raise ValueError(f"[{api}] axis {axis} is out of bounds for an array of rank {ndim} "
+                         f"(valid axes: {-ndim}..{ndim - 1})")
     return axis % ndim if ndim else 0
 
 
 def reduction_axes(axis, ndim: int, api: str) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    return tuple(canonical_axis(a, ndim, api) for a in axes)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = tuple(canonical_axis(a, ndim, api) for a in axes)
+    if len(set(out)) != len(out):
+        raise ValueError(f"[{api}] repeated axis in axis={axis}")
+    return out
+
+
+def check_unsupported(name: str, **kwargs) -> None:
+    for k, v in kwargs.items():
+        if v is not None:
+            raise NotImplementedError(f"[{name}] the {k}= argument is not supported")
+
+
+def full_like_(x, fill_value, dtype=None):
+    """A constant array with ``x``'s shape (and dtype unless given), never weakly typed
+    unless ``x`` is and no dtype is given."""
+    a = aval(x)
+    dtype = a.dtype if dtype is None else np.dtype(dtype)
+    value = lax._scalar_as(fill_value, dtype) if a.weak_type and dtype == a.dtype else \
+        lax.convert_element_type(Array(np.asarray(fill_value, dtype=dtype),
+                                       ShapedArray((), dtype)), dtype)
+    return lax.broadcast(value, a.shape) if a.shape else value

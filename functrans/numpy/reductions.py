@@ -1,51 +1,337 @@
-"""Reductions: sum, mean, max, argmax."""
+"""Reductions with ``axis``/``keepdims``/``where``: sum, prod, mean, var, std, max,
+min, any, all, argmax, argmin, cumulative and NaN-ignoring variants.
+
+Example::
+
+    fnp.sum(x, axis=1, keepdims=True); fnp.var(x, ddof=1); fnp.nanmax(x)
+"""
 
 from __future__ import annotations
 
+import builtins
+
+import numpy as np
+
 from .. import lax
 from ..core import dtypes
-from ._util import aval, canonical_axis, promote_and_broadcast, reduction_axes
+from ._util import (
+    as_array, aval, broadcast_to, canonical_axis, full_like_, promote_dtypes, reduction_axes,
+)
+from .ufuncs import isnan, logical_not, not_equal, where
 
 
-def _keep(x, out, axes, keepdims):
+def _prep(a, api):
+    (a,) = promote_dtypes(a)
+    return as_array(a)
+
+
+def _keep(a_shape, out, axes, keepdims):
     if not keepdims:
         return out
-    shape = [1 if i in axes else d for i, d in enumerate(aval(x).shape)]
-    return lax.reshape(out, shape)
+    return lax.reshape(out, [1 if i in axes else d for i, d in enumerate(a_shape)])
 
 
-def sum(a, axis=None, dtype=None, keepdims=False):  # noqa: A001 (numpy name)
-    (a,) = promote_and_broadcast(a)
+def _sum_dtype(dt):
+    if dt == dtypes.bool_:
+        return dtypes.int32
+    if dtypes.is_integer(dt) and dt.itemsize < 4:
+        return dtypes.uint32 if dt.kind == "u" else dtypes.int32
+    return dt
+
+
+def _masked(a, where_, fill):
+    if where_ is None:
+        return a
+    return lax.select(broadcast_to(where_, aval(a).shape), a, full_like_(a, fill))
+
+
+def _reducer(name, lax_fn, identity, acc_dtype=None):
+    def fn(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+        a = _prep(a, name)
+        dt = np.dtype(dtype) if dtype is not None else (acc_dtype or (lambda d: d))(
+            aval(a).dtype)
+        a = lax.convert_element_type(a, dt) if dt != aval(a).dtype else a
+        a = _masked(a, where, identity)
+        axes = reduction_axes(axis, aval(a).ndim, name)
+        res = lax_fn(a, axes)
+        if initial is not None:
+            res = _combine(name, res, initial)
+        return _keep(aval(a).shape, res, axes, keepdims)
+    fn.__name__ = name
+    fn.__doc__ = (f"``{name}`` over ``axis`` (``jax.numpy.{name}``).\n\nArgs:\n  a: array.\n"
+                  "  axis: int, tuple or None (all axes).\n  keepdims: keep reduced axes as "
+                  "size 1.\n  where: boolean mask of the elements to include.\nReturns:\n"
+                  f"  The reduced Array.\nExample:\n  ``fnp.{name}(x, axis=0)``")
+    return fn
+
+
+def _combine(name, res, initial):
+    from .ufuncs import add, maximum, minimum, multiply
+    op = {"sum": add, "prod": multiply, "max": maximum, "min": minimum}[name]
+    return lax.convert_element_type(op(res, initial), aval(res).dtype)
+
+
+def _reduce_min(x, axes):
+    return lax.reduce_min(x, axes)
+
+
+def _extreme_identity(kind):
+    return -np.inf if kind == "max" else np.inf
+
+
+sum = _reducer("sum", lax.reduce_sum, 0, _sum_dtype)  # noqa: A001
+prod = _reducer("prod", lambda x, axes: lax.reduce_prod(x, axes), 1, _sum_dtype)
+
+
+def _minmax(name, lax_fn):
+    def fn(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+        a = _prep(a, name)
+        axes = reduction_axes(axis, aval(a).ndim, name)
+        if where is not None:
+            if initial is None:
+                raise ValueError(f"[{name}] reductions with where= need an initial= value "
+                                 "for the rows where no element is selected")
+            a = _masked(a, where, initial)
+        if initial is None and any(aval(a).shape[ax] == 0 for ax in axes):
+            raise ValueError(f"[{name}] zero-size array to reduction operation {name} which "
+                             "has no identity; pass initial=")
+        res = lax_fn(a, axes)
+        if initial is not None:
+            res = _combine(name, res, initial)
+        return _keep(aval(a).shape, res, axes, keepdims)
+    fn.__name__ = name
+    fn.__doc__ = f"``{name}`` over ``axis`` (``jax.numpy.{name}``); see ``sum``."
+    return fn
+
+
+max = amax = _minmax("max", lax.reduce_max)  # noqa: A001
+min = amin = _minmax("min", _reduce_min)  # noqa: A001
+
+
+def _bool_reducer(name, is_any):
+    def fn(a, axis=None, out=None, keepdims=False, *, where=None):
+        a = _prep(a, name)
+        b = a if aval(a).dtype == dtypes.bool_ else not_equal(a, 0)
+        if not is_any:
+            b = logical_not(b)
+        b = _masked(b, where, False)
+        axes = reduction_axes(axis, aval(b).ndim, name)
+        if builtins.any(aval(b).shape[ax] == 0 for ax in axes):
+            out_shape = [d for i, d in enumerate(aval(b).shape) if i not in axes]
+            res = lax.full(out_shape, False, dtypes.bool_)
+        else:
+            res = lax.reduce_max(b, axes)
+        res = res if is_any else logical_not(res)
+        return _keep(aval(b).shape, res, axes, keepdims)
+    fn.__name__ = name
+    fn.__doc__ = f"Whether {'any' if is_any else 'every'} element is true (``jax.numpy.{name}``)."
+    return fn
+
+
+any = _bool_reducer("any", True)  # noqa: A001
+all = _bool_reducer("all", False)  # noqa: A001
+
+
+def _count(shape_, axes, where_):
+    if where_ is None:
+        n = 1
+        for ax in axes:
+            n *= shape_[ax]
+        return n
+    mask = broadcast_to(where_, shape_)
+    return lax.reduce_sum(lax.convert_element_type(mask, dtypes.int32), axes)
+
+
+def _inexact_dtype(dt, dtype):
     if dtype is not None:
-        a = lax.convert_element_type(a, dtype)
-    elif aval(a).dtype == dtypes.bool_ or (dtypes.is_integer(aval(a).dtype)
-                                           and aval(a).dtype.itemsize < 4):
-        a = lax.convert_element_type(a, dtypes.int32 if aval(a).dtype.kind != "u"
-                                     else dtypes.uint32)
-    axes = reduction_axes(axis, aval(a).ndim, "sum")
-    return _keep(a, lax.reduce_sum(a, axes), axes, keepdims)
+        return np.dtype(dtype)
+    return dt if dtypes.is_inexact(dt) else dtypes.float32
 
 
-def max(a, axis=None, keepdims=False):  # noqa: A001 (numpy name)
-    (a,) = promote_and_broadcast(a)
-    axes = reduction_axes(axis, aval(a).ndim, "max")
-    return _keep(a, lax.reduce_max(a, axes), axes, keepdims)
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    """Arithmetic mean over ``axis`` (``jax.numpy.mean``); integers give float32.
 
-
-def mean(a, axis=None, dtype=None, keepdims=False):
-    (a,) = promote_and_broadcast(a)
-    if not dtypes.is_inexact(aval(a).dtype):
-        a = lax.convert_element_type(a, dtypes.float32)
+    Example: ``fnp.mean(x, axis=(0, 1), keepdims=True)``
+    """
+    a = _prep(a, "mean")
+    dt = _inexact_dtype(aval(a).dtype, dtype)
+    a = lax.convert_element_type(a, dt)
     axes = reduction_axes(axis, aval(a).ndim, "mean")
-    count = 1
-    for ax in axes:
-        count *= aval(a).shape[ax]
-    return lax.div(sum(a, axis, dtype, keepdims), float(count))
+    total = sum(a, axis=axes, keepdims=keepdims, where=where)
+    count = _count(aval(a).shape, axes, where)
+    if not isinstance(count, int):
+        count = lax.convert_element_type(count, dt)
+        count = _keep(aval(a).shape, count, axes, keepdims)
+    return lax.div(total, count if not isinstance(count, int) else float(count))
 
 
-def argmax(a, axis=None, keepdims=False):
-    (a,) = promote_and_broadcast(a)
-    if axis is None:
-        a, axis = lax.reshape(a, (aval(a).size,)), 0
-    axis = canonical_axis(axis, aval(a).ndim, "argmax")
-    return _keep(a, lax.argmax(a, axis, dtypes.int32), (axis,), keepdims)
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+        correction=None):
+    """Variance ``mean(|x - mean(x)|**2)`` with ``ddof`` (``jax.numpy.var``)."""
+    ddof = ddof if correction is None else correction
+    a = _prep(a, "var")
+    dt = _inexact_dtype(aval(a).dtype, dtype)
+    a = lax.convert_element_type(a, dt)
+    axes = reduction_axes(axis, aval(a).ndim, "var")
+    centered = lax.sub(a, broadcast_to(mean(a, axes, keepdims=True, where=where),
+                                       aval(a).shape))
+    sq = _masked(lax.mul(centered, centered), where, 0)
+    count = _count(aval(a).shape, axes, where)
+    total = lax.reduce_sum(sq, axes)
+    if isinstance(count, int):
+        res = lax.div(total, float(builtins.max(count - ddof, 0)))
+    else:
+        res = lax.div(total, lax.convert_element_type(lax.sub(count, ddof), dt))
+    return _keep(aval(a).shape, res, axes, keepdims)
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+        correction=None):
+    """Standard deviation, ``sqrt(var)`` (``jax.numpy.std``)."""
+    return lax.sqrt(var(a, axis, dtype, out, ddof, keepdims, where=where,
+                        correction=correction))
+
+
+def _arg(name, lax_fn):
+    def fn(a, axis=None, out=None, keepdims=False):
+        a = _prep(a, name)
+        shape_ = aval(a).shape
+        if axis is None:
+            a, ax = lax.reshape(a, (aval(a).size,)), 0
+            res = lax_fn(a, 0, dtypes.int32)
+            return lax.reshape(res, (1,) * len(shape_)) if keepdims else res
+        ax = canonical_axis(axis, len(shape_), name)
+        if shape_[ax] == 0:
+            raise ValueError(f"[{name}] attempt to get {name} of an empty sequence (axis {ax} "
+                             f"of shape {shape_})")
+        return _keep(shape_, lax_fn(a, ax, dtypes.int32), (ax,), keepdims)
+    fn.__name__ = name
+    fn.__doc__ = f"Index of the first {name[3:]}imum along ``axis`` (``jax.numpy.{name}``)."
+    return fn
+
+
+argmax = _arg("argmax", lax.argmax)
+argmin = _arg("argmin", lambda x, axis, dt: lax.argmin(x, axis, dt))
+
+
+def _cumulative(name, lax_name, small_int_keeps=True):
+    def fn(a, axis=None, dtype=None, out=None):
+        a = _prep(a, name)
+        if axis is None:
+            a, axis = lax.reshape(a, (aval(a).size,)), 0
+        ax = canonical_axis(axis, aval(a).ndim, name)
+        dt = aval(a).dtype
+        target = np.dtype(dtype) if dtype is not None else (
+            dtypes.int32 if dt == dtypes.bool_ else dt)
+        a = lax.convert_element_type(a, target) if target != dt else a
+        if aval(a).ndim == 0:
+            return a
+        return getattr(lax, lax_name)(a, axis=ax)
+    fn.__name__ = name
+    fn.__doc__ = f"Cumulative ``{lax_name[3:]}`` along ``axis`` (``jax.numpy.{name}``)."
+    return fn
+
+
+cumsum = cumulative_sum = _cumulative("cumsum", "cumsum")
+cumprod = cumulative_prod = _cumulative("cumprod", "cumprod")
+
+
+def _nan_reducer(name, base, fill):
+    def fn(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        a = _prep(a, name)
+        if dtypes.is_inexact(aval(a).dtype):
+            a = where(isnan(a), full_like_(a, fill), a)
+        kwargs = dict(axis=axis, keepdims=keepdims, **kw)
+        if dtype is not None:
+            kwargs["dtype"] = dtype
+        return base(a, **kwargs)
+    fn.__name__ = name
+    fn.__doc__ = f"``{base.__name__}`` ignoring NaNs (``jax.numpy.{name}``)."
+    return fn
+
+
+nansum = _nan_reducer("nansum", sum, 0)
+nanprod = _nan_reducer("nanprod", prod, 1)
+
+
+def _nan_extreme(name, base, fill):
+    def fn(a, axis=None, out=None, keepdims=False, **kw):
+        a = _prep(a, name)
+        if not dtypes.is_inexact(aval(a).dtype):
+            return base(a, axis=axis, keepdims=keepdims, **kw)
+        nan = isnan(a)
+        res = base(where(nan, full_like_(a, fill), a), axis=axis, keepdims=keepdims, **kw)
+        all_nan = all(nan, axis=axis, keepdims=keepdims)
+        return where(all_nan, full_like_(res, np.nan), res)
+    fn.__name__ = name
+    fn.__doc__ = f"``{base.__name__}`` ignoring NaNs (``jax.numpy.{name}``)."
+    return fn
+
+
+nanmax = _nan_extreme("nanmax", max, -np.inf)
+nanmin = _nan_extreme("nanmin", min, np.inf)
+
+
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    """Mean ignoring NaNs (``jax.numpy.nanmean``)."""
+    a = _prep(a, "nanmean")
+    if not dtypes.is_inexact(aval(a).dtype):
+        return mean(a, axis, dtype, keepdims=keepdims, where=where)
+    keep = logical_not(isnan(a))
+    if where is not None:
+        from .ufuncs import logical_and
+        keep = logical_and(keep, where)
+    return mean(a, axis, dtype, keepdims=keepdims, where=keep)
+
+
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
+    """Variance ignoring NaNs (``jax.numpy.nanvar``)."""
+    a = _prep(a, "nanvar")
+    keep = logical_not(isnan(a))
+    return var(a, axis, dtype, ddof=ddof, keepdims=keepdims, where=keep)
+
+
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None):
+    """Standard deviation ignoring NaNs (``jax.numpy.nanstd``)."""
+    return lax.sqrt(nanvar(a, axis, dtype, ddof=ddof, keepdims=keepdims, where=where))
+
+
+def ptp(a, axis=None, out=None, keepdims=False):
+    """``max - min`` along ``axis`` (``jax.numpy.ptp``)."""
+    return lax.sub(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
+
+
+def count_nonzero(a, axis=None, keepdims=False):
+    """Number of nonzero elements (``jax.numpy.count_nonzero``)."""
+    a = _prep(a, "count_nonzero")
+    b = lax.convert_element_type(not_equal(a, 0), dtypes.int32)
+    return sum(b, axis=axis, keepdims=keepdims)
+
+
+def average(a, axis=None, weights=None, returned=False, keepdims=False):
+    """Weighted mean (``jax.numpy.average``)."""
+    from .ufuncs import multiply
+    if weights is None:
+        avg = mean(a, axis, keepdims=keepdims)
+        count = full_like_(avg, aval(as_array(a)).size // builtins.max(aval(avg).size, 1))
+        return (avg, count) if returned else avg
+    a = _prep(a, "average")
+    w = broadcast_to(weights, aval(a).shape) if aval(as_array(weights)).ndim == aval(a).ndim \
+        else _weights_along(weights, aval(a).shape, axis)
+    wsum = sum(w, axis=axis, keepdims=keepdims)
+    wsum = lax.convert_element_type(wsum, _inexact_dtype(aval(wsum).dtype, None))
+    num = sum(multiply(a, w), axis=axis, keepdims=keepdims)
+    from .ufuncs import true_divide
+    avg = true_divide(num, wsum)
+    return (avg, broadcast_to(wsum, aval(avg).shape)) if returned else avg
+
+
+def _weights_along(weights, shape_, axis):
+    if axis is None or not isinstance(axis, (int, np.integer)):
+        raise ValueError(f"[average] 1-D weights need an integer axis, got axis={axis}")
+    ax = canonical_axis(axis, len(shape_), "average")
+    w = as_array(weights)
+    if aval(w).shape != (shape_[ax],):
+        raise ValueError(f"[average] weights of shape {aval(w).shape} do not match axis "
+                         f"{ax} of size {shape_[ax]}")
+    return lax.broadcast_in_dim(w, shape_, (ax,))

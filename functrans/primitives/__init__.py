@@ -2,3 +2,5 @@
 registers every primitive's rules."""
 
 from . import dot, elementwise, reductions, shapes  # noqa: F401
+from . import collectives  # noqa: F401
+from . import bitwise, cumulative, indexing, sorting, special  # noqa: F401

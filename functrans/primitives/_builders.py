@@ -39,6 +39,7 @@ KINDS: dict[str, Callable[[np.dtype], bool]] = {
     "int": dtypes.is_integer,
     "number": lambda d: d != dtypes.bool_,
     "int_or_bool": lambda d: dtypes.is_integer(d) or d == dtypes.bool_,
+    "signed": lambda d: dtypes.is_inexact(d) or np.dtype(d).kind == "i",
     "any": lambda d: True,
 }
 
@@ -89,21 +90,14 @@ def naryop_abstract_eval(name: str, kind: str, out_dtype=None):
     return abstract_eval
 
 
-def _quiet(fn: Callable) -> Callable:
-    def impl(*args, **params):
-        with np.errstate(all="ignore"):
-            return fn(*args, **params)
-    return impl
-
-
 def unary(name: str, np_fn: Callable, kind: str = "inexact") -> Primitive:
     """An elementwise one-operand primitive with a NumPy impl."""
-    return primitive(name, naryop_abstract_eval(name, kind), _quiet(np_fn))
+    return primitive(name, naryop_abstract_eval(name, kind), np_fn)
 
 
 def binary(name: str, np_fn: Callable, kind: str = "number", out_dtype=None) -> Primitive:
     """An elementwise two-operand primitive (equal shapes and dtypes)."""
-    return primitive(name, naryop_abstract_eval(name, kind, out_dtype), _quiet(np_fn))
+    return primitive(name, naryop_abstract_eval(name, kind, out_dtype), np_fn)
 
 
 def comparison(name: str, np_fn: Callable) -> Primitive:
@@ -125,4 +119,4 @@ def reduce_abstract_eval(name: str, kind: str, out_dtype=None):
 def reduction(name: str, np_fn: Callable, kind: str = "number") -> Primitive:
     """A reduction over static ``axes``: ``np_fn(x, axis=axes)``."""
     return primitive(name, reduce_abstract_eval(name, kind),
-                     _quiet(lambda x, *, axes: np_fn(x, axis=tuple(axes))))
+                     lambda x, *, axes: np_fn(x, axis=tuple(axes)))

@@ -9,6 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.ir import ShapedArray
+from ..core.registry import jvp_rules, transpose_rules
+from . import _ops as ops
+from ..core.registry import vmap_rules
+from ..core.trace import bind
+from ._batching import moveaxis
 from ._builders import check_axes, primitive
 
 
@@ -58,3 +63,69 @@ def _dot_general_impl(lhs, rhs, *, dimension_numbers, precision=None,
 
 
 dot_general_p = primitive("dot_general", _dot_general_abstract_eval, _dot_general_impl)
+
+
+def _shift(dims, b):
+    return tuple(d + 1 if d >= b else d for d in dims)
+
+
+def _dot_general_vmap(axis_data, vals, bdims, *, dimension_numbers, **params):
+    """Both mapped: the batch axis joins dot_general's batch dims (out axis 0). One
+    mapped: it is a free dim of that side, so it stays in place among the free dims."""
+    (lhs, rhs), (lb_, rb_) = vals, bdims
+    (lc, rc), (lb, rb) = dimension_numbers
+    if lb_ is not None and rb_ is not None:
+        lhs, rhs = moveaxis(lhs, lb_, 0), moveaxis(rhs, rb_, 0)
+        dn = ((_shift(lc, 0), _shift(rc, 0)), ((0, *_shift(lb, 0)), (0, *_shift(rb, 0))))
+        return bind(dot_general_p, lhs, rhs, dimension_numbers=dn, **params), [0]
+    if lb_ is not None:
+        dn = ((_shift(lc, lb_), rc), (_shift(lb, lb_), rb))
+        lfree = _free_dims(len(lhs.shape), dn[0][0], dn[1][0])
+        out_bdim = len(lb) + lfree.index(lb_)
+    else:
+        dn = ((lc, _shift(rc, rb_)), (lb, _shift(rb, rb_)))
+        rfree = _free_dims(len(rhs.shape), dn[0][1], dn[1][1])
+        lfree = _free_dims(len(lhs.shape), lc, lb)
+        out_bdim = len(lb) + len(lfree) + rfree.index(rb_)
+    return bind(dot_general_p, lhs, rhs, dimension_numbers=dn, **params), [out_bdim]
+
+
+vmap_rules[dot_general_p] = _dot_general_vmap
+
+
+def _dot_general_jvp(primals, tangents, **params):
+    (lhs, rhs), (t_lhs, t_rhs) = primals, tangents
+    out = bind(dot_general_p, lhs, rhs, **params)[0]
+    return [out], [ops.add(bind(dot_general_p, t_lhs, rhs, **params)[0],
+                           bind(dot_general_p, lhs, t_rhs, **params)[0])]
+
+
+def _dot_general_transpose(cts, lhs, rhs, *, dimension_numbers, precision=None,
+                           preferred_element_type=None):
+    (lc, rc), (lb, rb) = dimension_numbers
+    ct, nb = cts[0], len(lb)
+    if ops.is_undefined(lhs) and ops.is_undefined(rhs):
+        raise TypeError("[grad] dot_general of two linear values is not linear")
+    if ops.is_undefined(lhs):
+        x, y, xc, yc, xb, yb, first = lhs, rhs, lc, rc, lb, rb, True
+    else:
+        x, y, xc, yc, xb, yb, first = rhs, lhs, rc, lc, rb, lb, False
+    y_aval = ops.aval(y)
+    if ops.aval(ct).dtype != y_aval.dtype:
+        ct = ops.convert(ct, y_aval.dtype)
+    x_free = _free_dims(x.aval.ndim, xc, xb)
+    y_free = _free_dims(y_aval.ndim, yc, yb)
+    # ct dims: batch, lhs free, rhs free; contract y's free dims with their ct dims
+    start = nb + len(x_free) if first else nb
+    dn = ((tuple(range(start, start + len(y_free))), tuple(y_free)),
+          (tuple(range(nb)), tuple(yb)))
+    res = bind(dot_general_p, ct, y, dimension_numbers=dn, precision=precision,
+               preferred_element_type=None)[0]
+    src = list(xb) + x_free + [xc[yc.index(j)] for j in sorted(yc)]
+    res = ops.transpose(res, [src.index(i) for i in range(x.aval.ndim)])
+    res = ops.convert(res, x.aval.dtype, x.aval.weak_type)
+    return [res, None] if first else [None, res]
+
+
+jvp_rules[dot_general_p] = _dot_general_jvp
+transpose_rules[dot_general_p] = _dot_general_transpose

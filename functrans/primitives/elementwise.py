@@ -4,11 +4,19 @@ broadcast) and equal dtypes; ``functrans.numpy`` promotes and broadcasts first."
 
 from __future__ import annotations
 
+import enum
+
 import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
-from ._builders import binary, check_dtype, comparison, elementwise_shape, primitive, unary
+from ..core.registry import declare_no_rule, jvp_rules, transpose_rules
+from . import _ops as ops
+from ..core.registry import vmap_rules
+from ._batching import elementwise_vmap
+from ._builders import (
+    binary, check_dtype, comparison, elementwise_shape, naryop_abstract_eval, primitive, unary,
+)
 
 
 def _int_div(x, y):
@@ -49,6 +57,154 @@ cos_p = unary("cos", np.cos)
 tanh_p = unary("tanh", np.tanh)
 logistic_p = unary("logistic", _logistic)
 sqrt_p = unary("sqrt", np.sqrt)
+vmap_rules[add_p] = elementwise_vmap(add_p)
+vmap_rules[sub_p] = elementwise_vmap(sub_p)
+vmap_rules[mul_p] = elementwise_vmap(mul_p)
+vmap_rules[div_p] = elementwise_vmap(div_p)
+vmap_rules[max_p] = elementwise_vmap(max_p)
+vmap_rules[min_p] = elementwise_vmap(min_p)
+vmap_rules[pow_p] = elementwise_vmap(pow_p)
+vmap_rules[neg_p] = elementwise_vmap(neg_p)
+vmap_rules[exp_p] = elementwise_vmap(exp_p)
+vmap_rules[log_p] = elementwise_vmap(log_p)
+vmap_rules[sin_p] = elementwise_vmap(sin_p)
+vmap_rules[cos_p] = elementwise_vmap(cos_p)
+vmap_rules[tanh_p] = elementwise_vmap(tanh_p)
+vmap_rules[logistic_p] = elementwise_vmap(logistic_p)
+vmap_rules[sqrt_p] = elementwise_vmap(sqrt_p)
+
+
+# ---- arithmetic and transcendental: jvp and transpose rules ----------------------------
+def _add_jvp(primals, tangents):
+    return [ops.add(*primals)], [ops.add(*tangents)]
+
+
+def _add_transpose(cts, x, y):
+    return [ops.unbroadcast(x.aval, cts[0]) if ops.is_undefined(x) else None,
+            ops.unbroadcast(y.aval, cts[0]) if ops.is_undefined(y) else None]
+
+
+jvp_rules[add_p] = _add_jvp
+transpose_rules[add_p] = _add_transpose
+
+
+def _sub_jvp(primals, tangents):
+    return [ops.sub(*primals)], [ops.sub(*tangents)]
+
+
+def _sub_transpose(cts, x, y):
+    return [ops.unbroadcast(x.aval, cts[0]) if ops.is_undefined(x) else None,
+            ops.unbroadcast(y.aval, ops.neg(cts[0])) if ops.is_undefined(y) else None]
+
+
+jvp_rules[sub_p] = _sub_jvp
+transpose_rules[sub_p] = _sub_transpose
+
+
+def _mul_jvp(primals, tangents):
+    (x, y), (tx, ty) = primals, tangents
+    return [ops.mul(x, y)], [ops.add(ops.mul(tx, y), ops.mul(x, ty))]
+
+
+def _mul_transpose(cts, x, y):
+    if ops.is_undefined(x) and ops.is_undefined(y):
+        raise TypeError("[grad] mul of two linear values is not linear (cannot transpose)")
+    if ops.is_undefined(x):
+        return [ops.unbroadcast(x.aval, ops.mul(cts[0], y)), None]
+    return [None, ops.unbroadcast(y.aval, ops.mul(x, cts[0]))]
+
+
+jvp_rules[mul_p] = _mul_jvp
+transpose_rules[mul_p] = _mul_transpose
+
+
+def _div_jvp(primals, tangents):
+    (x, y), (tx, ty) = primals, tangents
+    out = ops.div(x, y)
+    return [out], [ops.div(ops.sub(tx, ops.mul(ty, out)), y)]
+
+
+def _div_transpose(cts, x, y):
+    if ops.is_undefined(y):
+        raise TypeError("[grad] div is not linear in its denominator (cannot transpose)")
+    return [ops.unbroadcast(x.aval, ops.div(cts[0], y)), None]
+
+
+jvp_rules[div_p] = _div_jvp
+transpose_rules[div_p] = _div_transpose
+
+
+def _minmax_jvp(op, cmp):
+    """Ties split the tangent evenly (0.5 / 0.5), as in JAX."""
+    def jvp(primals, tangents):
+        (x, y), (tx, ty) = primals, tangents
+        out = op(x, y)
+        zero, half, one = (ops.full_like(out, v) for v in (0, 0.5, 1))
+        tie = ops.select_n(ops.eq(x, y), zero, half)
+        cx = ops.select_n(cmp(x, y), tie, one)
+        cy = ops.select_n(cmp(y, x), tie, one)
+        return [out], [ops.add(ops.mul(tx, cx), ops.mul(ty, cy))]
+    return jvp
+
+
+jvp_rules[max_p] = _minmax_jvp(ops.max_, ops.gt)
+jvp_rules[min_p] = _minmax_jvp(ops.min_, ops.lt)
+
+
+def _pow_jvp(primals, tangents):
+    (x, y), (tx, ty) = primals, tangents
+    out = ops.pow_(x, y)
+    one_y = ops.full_like(y, 1)
+    dx = ops.mul(y, ops.pow_(x, ops.sub(y, one_y)))
+    safe_x = ops.select_n(ops.eq(x, ops.full_like(x, 0)), x, ops.full_like(x, 1))
+    dy = ops.mul(ops.log(safe_x), out)
+    return [out], [ops.add(ops.mul(tx, dx), ops.mul(ty, dy))]
+
+
+jvp_rules[pow_p] = _pow_jvp
+jvp_rules[neg_p] = ops.linear_jvp(neg_p)
+transpose_rules[neg_p] = lambda cts, x: [ops.neg(cts[0])]
+
+
+def _exp_jvp(primals, tangents):
+    out = ops.exp(primals[0])
+    return [out], [ops.mul(tangents[0], out)]
+
+
+def _log_jvp(primals, tangents):
+    return [ops.log(primals[0])], [ops.div(tangents[0], primals[0])]
+
+
+def _sin_jvp(primals, tangents):
+    return [ops.sin(primals[0])], [ops.mul(tangents[0], ops.cos(primals[0]))]
+
+
+def _cos_jvp(primals, tangents):
+    return [ops.cos(primals[0])], [ops.neg(ops.mul(tangents[0], ops.sin(primals[0])))]
+
+
+def _tanh_jvp(primals, tangents):
+    out = ops.tanh(primals[0])
+    return [out], [ops.mul(tangents[0], ops.sub(ops.full_like(out, 1), ops.mul(out, out)))]
+
+
+def _logistic_jvp(primals, tangents):
+    out = ops.logistic(primals[0])
+    return [out], [ops.mul(tangents[0], ops.mul(out, ops.sub(ops.full_like(out, 1), out)))]
+
+
+def _sqrt_jvp(primals, tangents):
+    out = ops.sqrt(primals[0])
+    return [out], [ops.div(tangents[0], ops.mul(ops.full_like(out, 2), out))]
+
+
+jvp_rules[exp_p] = _exp_jvp
+jvp_rules[log_p] = _log_jvp
+jvp_rules[sin_p] = _sin_jvp
+jvp_rules[cos_p] = _cos_jvp
+jvp_rules[tanh_p] = _tanh_jvp
+jvp_rules[logistic_p] = _logistic_jvp
+jvp_rules[sqrt_p] = _sqrt_jvp
 
 
 # ---- integer_pow: x ** y for a static Python int y --------------------------------
@@ -67,6 +223,19 @@ def _integer_pow_impl(x, *, y):
 
 
 integer_pow_p = primitive("integer_pow", _integer_pow_abstract_eval, _integer_pow_impl)
+vmap_rules[integer_pow_p] = elementwise_vmap(integer_pow_p)
+
+
+def _integer_pow_jvp(primals, tangents, *, y):
+    (x,), (t,) = primals, tangents
+    out = ops.integer_pow(x, y)
+    if y == 0:
+        return [out], [ops.full_like(x, 0)]
+    d = ops.full_like(x, 1) if y == 1 else ops.integer_pow(x, y - 1)
+    return [out], [ops.mul(t, ops.mul(ops.full_like(x, y), d))]
+
+
+jvp_rules[integer_pow_p] = _integer_pow_jvp
 
 # ---- comparisons ------------------------------------------------------------------
 eq_p = comparison("eq", np.equal)
@@ -75,6 +244,14 @@ lt_p = comparison("lt", np.less)
 le_p = comparison("le", np.less_equal)
 gt_p = comparison("gt", np.greater)
 ge_p = comparison("ge", np.greater_equal)
+vmap_rules[eq_p] = elementwise_vmap(eq_p)
+vmap_rules[ne_p] = elementwise_vmap(ne_p)
+vmap_rules[lt_p] = elementwise_vmap(lt_p)
+vmap_rules[le_p] = elementwise_vmap(le_p)
+vmap_rules[gt_p] = elementwise_vmap(gt_p)
+vmap_rules[ge_p] = elementwise_vmap(ge_p)
+for _cmp_p in (eq_p, ne_p, lt_p, le_p, gt_p, ge_p):
+    declare_no_rule("jvp", _cmp_p, "a comparison has a boolean output (zero tangent)")
 
 
 # ---- select_n(which, *cases): cases[which] elementwise ------------------------------
@@ -104,6 +281,25 @@ def _select_n_impl(which, *cases):
 
 
 select_n_p = primitive("select_n", _select_n_abstract_eval, _select_n_impl)
+vmap_rules[select_n_p] = elementwise_vmap(select_n_p, scalar_operands=(0,))
+
+
+def _select_n_jvp(primals, tangents):
+    which, *cases = primals
+    return [ops.select_n(which, *cases)], [ops.select_n(which, *tangents[1:])]
+
+
+def _select_n_transpose(cts, which, *cases):
+    if ops.is_undefined(which):
+        raise TypeError("[grad] select_n is not linear in its predicate")
+    zeros = ops.full_like(cts[0], 0)
+    return [None] + [
+        ops.select_n(which, *[cts[0] if j == i else zeros for j in range(len(cases))])
+        if ops.is_undefined(c) else None for i, c in enumerate(cases)]
+
+
+jvp_rules[select_n_p] = _select_n_jvp
+transpose_rules[select_n_p] = _select_n_transpose
 
 
 # ---- convert_element_type -----------------------------------------------------------
@@ -127,3 +323,98 @@ def _convert_element_type_impl(x, *, new_dtype, weak_type=False, sharding=None):
 
 convert_element_type_p = primitive("convert_element_type", _convert_element_type_abstract_eval,
                                    _convert_element_type_impl)
+vmap_rules[convert_element_type_p] = elementwise_vmap(convert_element_type_p)
+
+
+def _convert_element_type_jvp(primals, tangents, *, new_dtype, weak_type=False, sharding=None):
+    out = ops.convert(primals[0], new_dtype, weak_type)
+    if not (dtypes.is_inexact(np.dtype(new_dtype)) and ops.is_float(ops.aval(primals[0]))):
+        return [out], [None]
+    return [out], [ops.convert(tangents[0], new_dtype, weak_type)]
+
+
+def _convert_element_type_transpose(cts, x, *, new_dtype, weak_type=False, sharding=None):
+    return [ops.convert(cts[0], x.aval.dtype, x.aval.weak_type)]
+
+
+jvp_rules[convert_element_type_p] = _convert_element_type_jvp
+transpose_rules[convert_element_type_p] = _convert_element_type_transpose
+
+
+# ---- more arithmetic: rem, abs, sign, square, nextafter, atan2 -------------------------
+def _rem(x, y):
+    if dtypes.is_integer(x.dtype):  # XLA: x rem 0 == x; the sign follows the dividend
+        return np.where(y == 0, x, np.fmod(x, np.where(y == 0, 1, y))).astype(x.dtype)
+    return np.fmod(x, y)
+
+
+rem_p = binary("rem", _rem)
+abs_p = unary("abs", np.abs, "signed")
+sign_p = unary("sign", np.sign, "number")
+square_p = unary("square", np.square, "number")
+nextafter_p = binary("nextafter", np.nextafter, "float")
+atan2_p = binary("atan2", np.arctan2, "float")
+copy_p = unary("copy", np.array, "any")
+
+# ---- rounding -----------------------------------------------------------------------------
+floor_p = unary("floor", np.floor, "float")
+ceil_p = unary("ceil", np.ceil, "float")
+
+
+class RoundingMethod(enum.IntEnum):
+    """How ``lax.round`` breaks ties (as ``jax.lax.RoundingMethod``)."""
+
+    AWAY_FROM_ZERO = 0
+    TO_NEAREST_EVEN = 1
+
+
+def _round_impl(x, *, rounding_method):
+    if rounding_method == RoundingMethod.TO_NEAREST_EVEN:
+        return np.rint(x)
+    t = np.trunc(x)
+    return np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t).astype(x.dtype)
+
+
+def _round_abstract_eval(x, *, rounding_method):
+    check_dtype("round", x, "float")
+    if rounding_method not in tuple(RoundingMethod):
+        raise ValueError(f"[round] rounding_method must be a lax.RoundingMethod, got "
+                         f"{rounding_method!r}")
+    return x
+
+
+round_p = primitive("round", _round_abstract_eval, _round_impl)
+
+# ---- more transcendental ---------------------------------------------------------------
+exp2_p = unary("exp2", np.exp2)
+log1p_p = unary("log1p", np.log1p)
+expm1_p = unary("expm1", np.expm1)
+rsqrt_p = unary("rsqrt", lambda x: (1 / np.sqrt(x)).astype(x.dtype))
+cbrt_p = unary("cbrt", np.cbrt, "float")
+tan_p = unary("tan", np.tan)
+asin_p = unary("asin", np.arcsin)
+acos_p = unary("acos", np.arccos)
+atan_p = unary("atan", np.arctan)
+sinh_p = unary("sinh", np.sinh)
+cosh_p = unary("cosh", np.cosh)
+asinh_p = unary("asinh", np.arcsinh)
+acosh_p = unary("acosh", np.arccosh)
+atanh_p = unary("atanh", np.arctanh)
+is_finite_p = primitive("is_finite", naryop_abstract_eval("is_finite", "float", dtypes.bool_),
+                        np.isfinite)
+
+
+# ---- clamp(min, x, max): min and max are rank-0 or of x's shape -------------------------
+def _clamp_abstract_eval(lo, x, hi):
+    if lo.shape not in ((), x.shape) or hi.shape not in ((), x.shape):
+        raise TypeError(f"[clamp] min and max must be scalars or have the operand's shape, got "
+                        f"min {lo.str_short()}, x {x.str_short()}, max {hi.str_short()}")
+    if not lo.dtype == x.dtype == hi.dtype:
+        raise TypeError(f"[clamp] min, x and max must have the same dtype, got "
+                        f"{lo.str_short()}, {x.str_short()}, {hi.str_short()}")
+    check_dtype("clamp", x, "number")
+    return ShapedArray(x.shape, x.dtype, x.weak_type)
+
+
+clamp_p = primitive("clamp", _clamp_abstract_eval,
+                    lambda lo, x, hi: np.minimum(np.maximum(x, lo), hi))

@@ -1,4 +1,5 @@
-"""Reductions over static axes: reduce_sum, reduce_max, argmax."""
+"""Reductions over static axes: reduce_sum, reduce_max, reduce_min, reduce_prod,
+reduce_and, reduce_or, reduce_xor, argmax, argmin."""
 
 from __future__ import annotations
 
@@ -6,10 +7,37 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
+from ..core.registry import declare_no_rule, jvp_rules, transpose_rules
+from . import _ops as ops
+from ..core.registry import vmap_rules
+from ._batching import reduction_vmap
 from ._builders import check_axes, check_dtype, primitive, reduction
 
 reduce_sum_p = reduction("reduce_sum", np.sum, "any")
 reduce_max_p = reduction("reduce_max", np.max, "any")
+vmap_rules[reduce_sum_p] = reduction_vmap(reduce_sum_p)
+vmap_rules[reduce_max_p] = reduction_vmap(reduce_max_p)
+
+
+def _reduce_sum_transpose(cts, x, *, axes):
+    kept = tuple(d for d in range(x.aval.ndim) if d not in axes)
+    return [ops.broadcast_in_dim(cts[0], x.aval.shape, kept)]
+
+
+def _reduce_max_jvp(primals, tangents, *, axes):
+    """The tangent at the maximum; ties share it evenly (as in JAX)."""
+    (x,), (t,) = primals, tangents
+    out = bind(reduce_max_p, x, axes=axes)[0]
+    kept = tuple(d for d in range(ops.aval(x).ndim) if d not in axes)
+    at_max = ops.convert(ops.eq(x, ops.broadcast_in_dim(out, ops.aval(x).shape, kept)),
+                         ops.aval(t).dtype)
+    count = bind(reduce_sum_p, at_max, axes=axes)[0]
+    return [out], [ops.div(bind(reduce_sum_p, ops.mul(t, at_max), axes=axes)[0], count)]
+
+
+jvp_rules[reduce_sum_p] = ops.linear_jvp(reduce_sum_p)
+transpose_rules[reduce_sum_p] = _reduce_sum_transpose
+jvp_rules[reduce_max_p] = _reduce_max_jvp
 
 
 # ---- argmax(x, axes=(axis,), index_dtype) -------------------------------------------
@@ -32,3 +60,35 @@ def _argmax_impl(x, *, axes, index_dtype):
 
 
 argmax_p = primitive("argmax", _argmax_abstract_eval, _argmax_impl)
+vmap_rules[argmax_p] = reduction_vmap(argmax_p)
+declare_no_rule("jvp", argmax_p, "an index output has no tangent")
+
+
+# ---- reduce_min, reduce_prod and the bitwise reductions ----------------------------------
+reduce_min_p = reduction("reduce_min", np.min, "any")
+reduce_prod_p = reduction("reduce_prod", np.prod, "number")
+reduce_and_p = reduction("reduce_and", np.bitwise_and.reduce, "int_or_bool")
+reduce_or_p = reduction("reduce_or", np.bitwise_or.reduce, "int_or_bool")
+reduce_xor_p = reduction("reduce_xor", np.bitwise_xor.reduce, "int_or_bool")
+
+
+# ---- argmin(x, axes=(axis,), index_dtype) -------------------------------------------
+def _argmin_abstract_eval(x, *, axes, index_dtype):
+    check_dtype("argmin", x, "any")
+    if len(axes) != 1:
+        raise TypeError(f"[argmin] needs exactly one axis, got axes={axes}")
+    (axis,) = check_axes("argmin", axes, x.ndim)
+    if x.shape[axis] == 0:
+        raise ValueError(f"[argmin] axis {axis} of {x.str_short()} is empty")
+    if not dtypes.is_integer(index_dtype):
+        raise TypeError(f"[argmin] index_dtype must be an integer dtype, got {index_dtype}")
+    shape = tuple(d for i, d in enumerate(x.shape) if i != axis)
+    return ShapedArray(shape, index_dtype, False)
+
+
+def _argmin_impl(x, *, axes, index_dtype):
+    # NaN counts as the minimum (first NaN wins), as in XLA and NumPy.
+    return np.argmin(x, axis=axes[0]).astype(index_dtype)
+
+
+argmin_p = primitive("argmin", _argmin_abstract_eval, _argmin_impl)

@@ -1,4 +1,5 @@
-"""Shape primitives: broadcast_in_dim, reshape, transpose, squeeze, iota."""
+"""Shape primitives: broadcast_in_dim, reshape, transpose, squeeze, iota, slice, rev,
+concatenate, pad, bitcast_convert_type."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
+from ..core.registry import declare_no_rule, jvp_rules, transpose_rules
+from . import _ops as ops
+from ..core.registry import vmap_rules
+from ..core.trace import bind
+from ._batching import bdim_at_front, physical_axis
 from ._builders import check_axes, primitive
 
 
@@ -33,6 +39,28 @@ broadcast_in_dim_p = primitive("broadcast_in_dim", _broadcast_in_dim_abstract_ev
                                _broadcast_in_dim_impl)
 
 
+def _broadcast_in_dim_vmap(axis_data, vals, bdims, *, shape, broadcast_dimensions,
+                           sharding=None):
+    x = bdim_at_front(vals[0], bdims[0], axis_data.size)
+    dims = (0,) + tuple(d + 1 for d in broadcast_dimensions)
+    return bind(broadcast_in_dim_p, x, shape=(axis_data.size, *shape),
+                broadcast_dimensions=dims, sharding=sharding), [0]
+
+
+vmap_rules[broadcast_in_dim_p] = _broadcast_in_dim_vmap
+
+
+def _broadcast_in_dim_transpose(cts, x, *, shape, broadcast_dimensions, sharding=None):
+    dims = broadcast_dimensions
+    summed = [d for d in range(len(shape)) if d not in dims] + [
+        d for i, d in enumerate(dims) if x.aval.shape[i] == 1 and shape[d] != 1]
+    return [ops.reshape(ops.reduce_sum(cts[0], tuple(sorted(summed))), x.aval.shape)]
+
+
+jvp_rules[broadcast_in_dim_p] = ops.linear_jvp(broadcast_in_dim_p)
+transpose_rules[broadcast_in_dim_p] = _broadcast_in_dim_transpose
+
+
 # ---- reshape ---------------------------------------------------------------------
 def _reshape_abstract_eval(x, *, new_sizes, dimensions=None, sharding=None):
     new_sizes = tuple(new_sizes)
@@ -49,6 +77,17 @@ reshape_p = primitive("reshape", _reshape_abstract_eval,
                       x.reshape(new_sizes))
 
 
+def _reshape_vmap(axis_data, vals, bdims, *, new_sizes, dimensions=None, sharding=None):
+    x = bdim_at_front(vals[0], bdims[0], axis_data.size)
+    return bind(reshape_p, x, new_sizes=(axis_data.size, *new_sizes), dimensions=dimensions,
+                sharding=sharding), [0]
+
+
+vmap_rules[reshape_p] = _reshape_vmap
+jvp_rules[reshape_p] = ops.linear_jvp(reshape_p)
+transpose_rules[reshape_p] = lambda cts, x, **params: [ops.reshape(cts[0], x.aval.shape)]
+
+
 # ---- transpose ---------------------------------------------------------------------
 def _transpose_abstract_eval(x, *, permutation):
     if sorted(permutation) != list(range(x.ndim)):
@@ -59,6 +98,24 @@ def _transpose_abstract_eval(x, *, permutation):
 
 transpose_p = primitive("transpose", _transpose_abstract_eval,
                         lambda x, *, permutation: np.transpose(x, permutation))
+
+
+def _transpose_vmap(axis_data, vals, bdims, *, permutation):
+    (x,), (b,) = vals, bdims
+    perm = (b,) + tuple(physical_axis(p, b) for p in permutation)
+    return bind(transpose_p, x, permutation=perm), [0]
+
+
+vmap_rules[transpose_p] = _transpose_vmap
+
+
+def _transpose_transpose(cts, x, *, permutation):
+    inverse = tuple(sorted(range(len(permutation)), key=lambda i: permutation[i]))
+    return [ops.transpose(cts[0], inverse)]
+
+
+jvp_rules[transpose_p] = ops.linear_jvp(transpose_p)
+transpose_rules[transpose_p] = _transpose_transpose
 
 
 # ---- squeeze -------------------------------------------------------------------------
@@ -74,6 +131,18 @@ def _squeeze_abstract_eval(x, *, dimensions):
 
 squeeze_p = primitive("squeeze", _squeeze_abstract_eval,
                       lambda x, *, dimensions: np.squeeze(x, tuple(dimensions)))
+
+
+def _squeeze_vmap(axis_data, vals, bdims, *, dimensions):
+    (x,), (b,) = vals, bdims
+    ndim = len(x.shape) - 1
+    dims = tuple(physical_axis(d % ndim, b) for d in dimensions)
+    return bind(squeeze_p, x, dimensions=dims), [b - sum(1 for d in dims if d < b)]
+
+
+vmap_rules[squeeze_p] = _squeeze_vmap
+jvp_rules[squeeze_p] = ops.linear_jvp(squeeze_p)
+transpose_rules[squeeze_p] = lambda cts, x, **params: [ops.reshape(cts[0], x.aval.shape)]
 
 
 # ---- iota ------------------------------------------------------------------------
@@ -92,6 +161,14 @@ def _iota_impl(*, dtype, shape, dimension, sharding=None):
 
 
 iota_p = primitive("iota", _iota_abstract_eval, _iota_impl)
+
+
+def _iota_vmap(axis_data, vals, bdims, **params):
+    return bind(iota_p, **params), [None]  # no operands: the same for every batch member
+
+
+vmap_rules[iota_p] = _iota_vmap
+declare_no_rule("jvp", iota_p, "iota has no operands (its output is a constant)")
 
 
 # ---- slice (static start/limit/strides) ------------------------------------------------
@@ -117,3 +194,134 @@ def _slice_impl(x, *, start_indices, limit_indices, strides=None):
 
 
 slice_p = primitive("slice", _slice_abstract_eval, _slice_impl)
+
+
+def _slice_vmap(axis_data, vals, bdims, *, start_indices, limit_indices, strides=None):
+    (x,), (b,) = vals, bdims
+    start, limit = list(start_indices), list(limit_indices)
+    start.insert(b, 0)
+    limit.insert(b, axis_data.size)
+    if strides is not None:
+        strides = list(strides)
+        strides.insert(b, 1)
+        strides = tuple(strides)
+    return bind(slice_p, x, start_indices=tuple(start), limit_indices=tuple(limit),
+                strides=strides), [b]
+
+
+vmap_rules[slice_p] = _slice_vmap
+
+
+def _slice_transpose(cts, x, *, start_indices, limit_indices, strides=None):
+    strides = strides or (1,) * x.aval.ndim
+    return [ops.pad_zeros(cts[0], x.aval.shape, start_indices, strides)]
+
+
+jvp_rules[slice_p] = ops.linear_jvp(slice_p)
+transpose_rules[slice_p] = _slice_transpose
+
+
+# ---- rev: reverse along static dimensions ------------------------------------------------
+def _rev_abstract_eval(x, *, dimensions):
+    dims = check_axes("rev", dimensions, x.ndim)
+    if len(set(dims)) != len(dims):
+        raise ValueError(f"[rev] dimensions {tuple(dimensions)} repeat an axis")
+    return x
+
+
+rev_p = primitive("rev", _rev_abstract_eval,
+                  lambda x, *, dimensions: np.flip(x, tuple(dimensions)).copy())
+
+
+# ---- concatenate(*operands, dimension) ------------------------------------------------------
+def _concatenate_abstract_eval(*xs, dimension):
+    if not xs:
+        raise TypeError("[concatenate] needs at least one operand")
+    first = xs[0]
+    if not 0 <= dimension < first.ndim:
+        raise ValueError(f"[concatenate] dimension {dimension} is out of range for operands "
+                         f"of rank {first.ndim} ({first.str_short()})")
+    for x in xs[1:]:
+        if x.ndim != first.ndim or any(a != b for i, (a, b) in enumerate(
+                zip(x.shape, first.shape, strict=True)) if i != dimension):
+            raise TypeError(f"[concatenate] operands must have equal shapes except along "
+                            f"dimension {dimension}, got {first.str_short()} and "
+                            f"{x.str_short()}")
+        if x.dtype != first.dtype:
+            raise TypeError(f"[concatenate] operands must have the same dtype, got "
+                            f"{first.str_short()} and {x.str_short()}; convert with "
+                            "x.astype(...)")
+    shape = list(first.shape)
+    shape[dimension] = sum(x.shape[dimension] for x in xs)
+    return ShapedArray(tuple(shape), first.dtype, all(x.weak_type for x in xs))
+
+
+concatenate_p = primitive("concatenate", _concatenate_abstract_eval,
+                          lambda *xs, dimension: np.concatenate(xs, axis=dimension))
+
+
+# ---- pad(x, padding_value, padding_config=((lo, hi, interior), ...)) ------------------------
+def _padded_size(n: int, lo: int, hi: int, interior: int) -> int:
+    return lo + hi + n + max(n - 1, 0) * interior
+
+
+def _pad_abstract_eval(x, padding_value, *, padding_config):
+    if padding_value.shape != () or padding_value.dtype != x.dtype:
+        raise TypeError(f"[pad] padding_value must be a scalar of the operand's dtype "
+                        f"{x.dtype}, got {padding_value.str_short()}")
+    if len(padding_config) != x.ndim:
+        raise ValueError(f"[pad] padding_config needs one (low, high, interior) per axis of "
+                         f"{x.str_short()}, got {tuple(padding_config)}")
+    shape = []
+    for n, (lo, hi, interior) in zip(x.shape, padding_config, strict=True):
+        size = _padded_size(n, lo, hi, interior)
+        if interior < 0 or size < 0:
+            raise ValueError(f"[pad] padding_config {tuple(padding_config)} is invalid for "
+                             f"{x.str_short()}: interior padding must be >= 0 and negative "
+                             "padding cannot remove more than the padded axis holds")
+        shape.append(size)
+    return ShapedArray(tuple(shape), x.dtype, x.weak_type)
+
+
+def _pad_impl(x, padding_value, *, padding_config):
+    grown = [_padded_size(n, max(lo, 0), max(hi, 0), it)
+             for n, (lo, hi, it) in zip(x.shape, padding_config, strict=True)]
+    out = np.full(grown, padding_value, x.dtype)
+    inner = tuple(slice(max(lo, 0), max(lo, 0) + _padded_size(n, 0, 0, it), it + 1)
+                  for n, (lo, hi, it) in zip(x.shape, padding_config, strict=True))
+    out[inner] = x
+    crop = tuple(slice(-min(lo, 0), size + min(hi, 0))
+                 for size, (lo, hi, _) in zip(grown, padding_config, strict=True))
+    return out[crop].copy()
+
+
+pad_p = primitive("pad", _pad_abstract_eval, _pad_impl)
+
+
+# ---- bitcast_convert_type: reinterpret the bits (widths may differ) -------------------------
+def _bitcast_convert_type_abstract_eval(x, *, new_dtype):
+    new_dtype = dtypes.check_supported(new_dtype, "bitcast_convert_type")
+    old, new = x.dtype.itemsize, new_dtype.itemsize
+    if dtypes.bool_ in (x.dtype, new_dtype):
+        raise TypeError(f"[bitcast_convert_type] bool is not bit-castable ({x.str_short()} to "
+                        f"{new_dtype}); convert with convert_element_type instead")
+    if new == old:
+        shape = x.shape
+    elif new < old:
+        shape = (*x.shape, old // new)
+    elif x.shape and x.shape[-1] == new // old:
+        shape = x.shape[:-1]
+    else:
+        raise TypeError(f"[bitcast_convert_type] casting {x.str_short()} to the wider "
+                        f"{new_dtype} needs a last axis of size {new // old}")
+    return ShapedArray(shape, new_dtype, False)
+
+
+def _bitcast_convert_type_impl(x, *, new_dtype):
+    out_shape = _bitcast_convert_type_abstract_eval(
+        ShapedArray(x.shape, x.dtype), new_dtype=new_dtype).shape
+    return np.ascontiguousarray(x).reshape(-1).view(new_dtype).reshape(out_shape)
+
+
+bitcast_convert_type_p = primitive("bitcast_convert_type", _bitcast_convert_type_abstract_eval,
+                                   _bitcast_convert_type_impl)

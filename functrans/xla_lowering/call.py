@@ -18,8 +18,8 @@ def _jit_lowering(ctx, *args, jaxpr, name):
 
 
 def _jit_device_impl(*args, jaxpr, name):
-    device = next((a._buf.devices().pop() for a in args
-                   if type(a) is Array and a._buf is not None), None) or default_device()
+    device = next((a._dev for a in args if type(a) is Array and a._buf is not None),
+                  None) or default_device()
     return compiled(jaxpr, device, name)(*args)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from jax.extend.mlir import ir
+from jax.extend.mlir.dialects import chlo
 from jax.extend.mlir.dialects import stablehlo as hlo
 
 from ..core import dtypes
@@ -104,3 +105,62 @@ lowering_rules[ew.gt_p] = comparison_lowering("GT")
 lowering_rules[ew.ge_p] = comparison_lowering("GE")
 lowering_rules[ew.select_n_p] = _select_n_lowering
 lowering_rules[ew.convert_element_type_p] = _convert_element_type_lowering
+
+
+# ---- more arithmetic, rounding and transcendental functions ------------------------------
+def _sign_lowering(ctx, x):
+    aval = ctx.avals_in[0]
+    if aval.dtype.kind == "u":  # stablehlo.sign takes signed operands: 0 -> 0, else 1
+        nonzero = compare(x, full_like_aval(0, aval), "NE", aval.dtype)
+        return [hlo.convert(ir_type(aval), nonzero)]
+    return [hlo.sign(x)]
+
+
+def _round_lowering(ctx, x, *, rounding_method):
+    if rounding_method == ew.RoundingMethod.TO_NEAREST_EVEN:
+        return [hlo.round_nearest_even(x)]
+    return [hlo.round_nearest_afz(x)]
+
+
+def _exp2_lowering(ctx, x):
+    return [hlo.exponential(hlo.multiply(x, full_like_aval(np.log(2), ctx.avals_in[0])))]
+
+
+def _square_lowering(ctx, x):
+    return [hlo.multiply(x, x)]
+
+
+def _copy_lowering(ctx, x):
+    return [x]
+
+
+def _clamp_lowering(ctx, lo, x, hi):
+    return [hlo.clamp(lo, x, hi)]
+
+
+lowering_rules[ew.rem_p] = nary_lowering(hlo.remainder)
+lowering_rules[ew.abs_p] = nary_lowering(hlo.abs)
+lowering_rules[ew.sign_p] = _sign_lowering
+lowering_rules[ew.square_p] = _square_lowering
+lowering_rules[ew.nextafter_p] = nary_lowering(chlo.next_after)
+lowering_rules[ew.atan2_p] = nary_lowering(hlo.atan2)
+lowering_rules[ew.copy_p] = _copy_lowering
+lowering_rules[ew.floor_p] = nary_lowering(hlo.floor)
+lowering_rules[ew.ceil_p] = nary_lowering(hlo.ceil)
+lowering_rules[ew.round_p] = _round_lowering
+lowering_rules[ew.exp2_p] = _exp2_lowering
+lowering_rules[ew.log1p_p] = nary_lowering(hlo.log_plus_one)
+lowering_rules[ew.expm1_p] = nary_lowering(hlo.exponential_minus_one)
+lowering_rules[ew.rsqrt_p] = nary_lowering(hlo.rsqrt)
+lowering_rules[ew.cbrt_p] = nary_lowering(hlo.cbrt)
+lowering_rules[ew.tan_p] = nary_lowering(hlo.tan)
+lowering_rules[ew.asin_p] = nary_lowering(chlo.asin)
+lowering_rules[ew.acos_p] = nary_lowering(chlo.acos)
+lowering_rules[ew.atan_p] = nary_lowering(chlo.atan)
+lowering_rules[ew.sinh_p] = nary_lowering(chlo.sinh)
+lowering_rules[ew.cosh_p] = nary_lowering(chlo.cosh)
+lowering_rules[ew.asinh_p] = nary_lowering(chlo.asinh)
+lowering_rules[ew.acosh_p] = nary_lowering(chlo.acosh)
+lowering_rules[ew.atanh_p] = nary_lowering(chlo.atanh)
+lowering_rules[ew.is_finite_p] = nary_lowering(hlo.is_finite)
+lowering_rules[ew.clamp_p] = _clamp_lowering

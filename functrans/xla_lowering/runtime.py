@@ -63,11 +63,20 @@ def _jax_aval(shape, dtype):
     return a
 
 
+placed_off_default = False  # becomes True once any buffer lives off the default device
+
+
 def to_device(value: np.ndarray, device=None):
-    """A device buffer holding ``value`` (zero-copy on the CPU where possible)."""
-    device = device or default_device()
-    return _xc.batched_device_put(_jax_aval(value.shape, value.dtype), _sharding(device),
-                                  [value], [device], True)
+    """``(buffer, device)``: a device buffer holding ``value`` (zero-copy on the CPU
+    where possible)."""
+    global placed_off_default
+    if device is None:
+        device = default_device()
+    elif device != default_device():
+        placed_off_default = True
+    buf = _xc.batched_device_put(_jax_aval(value.shape, value.dtype), _sharding(device),
+                                 [value], [device], True)
+    return buf, device
 
 
 def device_of(buf):
@@ -86,40 +95,53 @@ backend.block = _block
 class Executable:
     """A compiled program: call it with device buffers, get device buffers back."""
 
-    __slots__ = ("loaded", "out_avals", "device", "text")
+    __slots__ = ("loaded", "out_avals", "device", "text", "handlers")
 
     def __init__(self, loaded, out_avals: Sequence[ShapedArray], device, text: str):
         self.loaded = loaded
         self.out_avals = list(out_avals)
         self.device = device
         self.text = text
+        sharding = _sharding(device)
+        self.handlers = [_xc.array_result_handler(_jax_aval(a.shape, a.dtype), sharding,
+                                                  committed=True, _skip_checks=True)
+                         for a in self.out_avals]
 
     def execute(self, buffers: list) -> list:
-        results = self.loaded.execute_sharded(buffers)
-        return [bufs[0] for bufs in results.disassemble_into_single_device_arrays()]
+        return self.loaded.execute_sharded(buffers).consume_with_handlers(self.handlers)
+
+    def call_on_buffers(self, bufs: list) -> list[Array]:
+        """The hot path of a cached jit call: buffers already on ``self.device``."""
+        outs = self.loaded.execute_sharded(bufs).consume_with_handlers(self.handlers)
+        if len(outs) == 1:
+            return [Array(None, self.out_avals[0], outs[0], self.device)]
+        dev = self.device
+        return [Array(None, a, b, dev) for a, b in zip(self.out_avals, outs)]  # noqa: B905
 
     def __call__(self, *args) -> list[Array]:
-        bufs = self.execute([input_buffer(a, self.device) for a in args])
-        return [Array(None, a, b) for a, b in zip(self.out_avals, bufs, strict=True)]
+        device = self.device
+        bufs = self.execute([input_buffer(a, device) for a in args])
+        return [Array(None, a, b, device) for a, b in zip(self.out_avals, bufs, strict=True)]
 
 
 def input_buffer(x, device):
     """A device buffer on ``device`` for any accepted array value."""
     if type(x) is Array:
+        if x._dev is device and x._buf is not None:
+            return x._buf
         return x.device_buffer(device)
     if isinstance(x, _xc.ArrayImpl):
-        return x if device_of(x) == device else to_device(np.asarray(x), device)
+        return x if device_of(x) == device else to_device(np.asarray(x), device)[0]
     from ..core.array import as_numpy
-    return to_device(as_numpy(x, "jit"), device)
+    return to_device(as_numpy(x, "jit"), device)[0]
 
 
 def compile_module(module, device, num_replicas: int = 1, devices_=None):
     options = _xc.CompileOptions()
     options.num_replicas = num_replicas
     devs = devices_ or [device]
-    if num_replicas > 1:
-        options.device_assignment = _xc.DeviceAssignment.create(
-            np.asarray([[d.id] for d in devs], dtype=np.int32))
+    options.device_assignment = _xc.DeviceAssignment.create(
+        np.asarray([[d.id] for d in devs], dtype=np.int32))
     return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
 
 

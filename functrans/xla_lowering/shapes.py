@@ -36,3 +36,26 @@ lowering_rules[sh.squeeze_p] = _reshape_lowering
 lowering_rules[sh.transpose_p] = _transpose_lowering
 lowering_rules[sh.iota_p] = _iota_lowering
 lowering_rules[sh.slice_p] = _slice_lowering
+
+
+def _rev_lowering(ctx, x, *, dimensions):
+    return [hlo.reverse(x, list(dimensions))]
+
+
+def _concatenate_lowering(ctx, *xs, dimension):
+    return [hlo.concatenate(list(xs), dimension)]
+
+
+def _pad_lowering(ctx, x, padding_value, *, padding_config):
+    lo, hi, interior = ([int(c[i]) for c in padding_config] for i in range(3))
+    return [hlo.pad(x, padding_value, lo, hi, interior)]
+
+
+def _bitcast_convert_type_lowering(ctx, x, *, new_dtype):
+    return [hlo.bitcast_convert(ir_type(ctx.avals_out[0]), x)]
+
+
+lowering_rules[sh.rev_p] = _rev_lowering
+lowering_rules[sh.concatenate_p] = _concatenate_lowering
+lowering_rules[sh.pad_p] = _pad_lowering
+lowering_rules[sh.bitcast_convert_type_p] = _bitcast_convert_type_lowering

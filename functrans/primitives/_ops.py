@@ -1,0 +1,208 @@
+"""Thin bind wrappers used by the differentiation rules of every primitive family.
+
+Rules are written with these (never with NumPy), so a rule's output is itself
+traced by whatever transformation is current and differentiates again. Operands
+must already have equal shapes and dtypes, as for the primitives; ``full_like``
+and ``scalar_like`` make constants of a given aval.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.array import Array
+from ..core.ir import ShapedArray
+from ..core.trace import Tracer, bind, bind1
+
+
+def _p(module: str, name: str):
+    from importlib import import_module
+    return getattr(import_module(f"functrans.primitives.{module}"), name)
+
+
+def aval(x) -> ShapedArray:
+    from ..core.array import aval_of
+    return x.aval if isinstance(x, Tracer) else aval_of(x)
+
+
+def scalar(value, dtype) -> Array:
+    """A rank-0 constant of ``dtype``."""
+    dtype = np.dtype(dtype)
+    return Array(np.asarray(value, dtype=dtype), ShapedArray((), dtype, False))
+
+
+def full(shape, value, dtype):
+    """An array of ``shape`` filled with ``value``."""
+    s = scalar(value, dtype)
+    return s if tuple(shape) == () else broadcast_in_dim(s, tuple(shape), ())
+
+
+def full_like(x, value):
+    a = aval(x)
+    return full(a.shape, value, a.dtype)
+
+
+def zeros_aval(a: ShapedArray):
+    return full(a.shape, 0, a.dtype)
+
+
+def scalar_like(x, value):
+    """``value`` broadcast to ``x``'s shape and dtype (usable as an elementwise operand)."""
+    return full_like(x, value)
+
+
+def _bin(name):
+    def op(x, y):
+        return bind1(_p("elementwise", f"{name}_p"), x, y)
+    op.__name__ = name
+    return op
+
+
+add, sub, mul, div, max_, min_, pow_ = map(_bin, ("add", "sub", "mul", "div", "max", "min",
+                                                  "pow"))
+eq, ne, lt, gt, ge, le = map(_bin, ("eq", "ne", "lt", "gt", "ge", "le"))
+
+
+def _un(name):
+    def op(x):
+        return bind1(_p("elementwise", f"{name}_p"), x)
+    op.__name__ = name
+    return op
+
+
+neg, exp, log, sin, cos, tanh, logistic, sqrt = map(
+    _un, ("neg", "exp", "log", "sin", "cos", "tanh", "logistic", "sqrt"))
+
+
+def integer_pow(x, y: int):
+    return bind1(_p("elementwise", "integer_pow_p"), x, y=int(y))
+
+
+def select_n(which, *cases):
+    return bind1(_p("elementwise", "select_n_p"), which, *cases)
+
+
+def convert(x, new_dtype, weak_type: bool = False):
+    new_dtype = np.dtype(new_dtype)
+    a = aval(x)
+    if a.dtype == new_dtype and a.weak_type == weak_type:
+        return x
+    return bind1(_p("elementwise", "convert_element_type_p"), x, new_dtype=new_dtype,
+                 weak_type=weak_type, sharding=None)
+
+
+def broadcast_in_dim(x, shape, broadcast_dimensions):
+    shape, dims = tuple(shape), tuple(broadcast_dimensions)
+    if aval(x).shape == shape and dims == tuple(range(len(shape))):
+        return x
+    return bind1(_p("shapes", "broadcast_in_dim_p"), x, shape=shape,
+                 broadcast_dimensions=dims, sharding=None)
+
+
+def reshape(x, new_sizes):
+    new_sizes = tuple(new_sizes)
+    if aval(x).shape == new_sizes:
+        return x
+    return bind1(_p("shapes", "reshape_p"), x, new_sizes=new_sizes, dimensions=None,
+                 sharding=None)
+
+
+def transpose(x, permutation):
+    permutation = tuple(permutation)
+    if permutation == tuple(range(len(permutation))):
+        return x
+    return bind1(_p("shapes", "transpose_p"), x, permutation=permutation)
+
+
+def reduce_sum(x, axes):
+    axes = tuple(axes)
+    if not axes:
+        return x
+    return bind1(_p("reductions", "reduce_sum_p"), x, axes=axes)
+
+
+def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
+    return bind1(_p("dot", "dot_general_p"), lhs, rhs, dimension_numbers=dimension_numbers,
+                 precision=precision, preferred_element_type=preferred_element_type)
+
+
+def sum_to_shape(x, shape):
+    """Sum ``x`` over the axes ``broadcast_in_dim`` added/expanded to reach its shape."""
+    xs = aval(x).shape
+    if xs == tuple(shape):
+        return x
+    return reshape(reduce_sum(x, tuple(range(len(xs) - len(shape)))), shape)
+
+
+def is_float(a: ShapedArray) -> bool:
+    return dtypes.is_inexact(a.dtype)
+
+
+def zeros_like(x):
+    return full_like(x, 0)
+
+
+def ones_like(x):
+    return full_like(x, 1)
+
+
+def pad_zeros(ct, operand_shape, start_indices, strides):
+    """Place ``ct`` into zeros of ``operand_shape`` at a strided window (slice transpose).
+
+    Uses one 0/1 selection matrix per sliced axis (contracted with dot_general), so it
+    needs only the core primitives and is linear in ``ct``.
+    """
+    out = ct
+    ndim = len(operand_shape)
+    for axis in range(ndim):
+        n_out, n_in = operand_shape[axis], aval(out).shape[axis]
+        if n_out == n_in:
+            continue
+        rows = bind1(_p("shapes", "iota_p"), dtype=np.dtype(np.int32), shape=(n_out, n_in),
+                     dimension=0, sharding=None)
+        cols = bind1(_p("shapes", "iota_p"), dtype=np.dtype(np.int32), shape=(n_out, n_in),
+                     dimension=1, sharding=None)
+        target = add(mul(cols, full((n_out, n_in), strides[axis], np.int32)),
+                     full((n_out, n_in), start_indices[axis], np.int32))
+        sel = convert(eq(rows, target), aval(ct).dtype)
+        moved = dot_general(sel, out, (((1,), (axis,)), ((), ())))
+        perm = list(range(1, ndim))
+        perm.insert(axis, 0)
+        out = transpose(moved, perm)
+    return out
+
+
+# ---- transpose-rule helpers ------------------------------------------------------------
+
+class UndefinedPrimal:
+    """Marks an argument of a transpose rule that the primitive is linear in."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+
+    def __repr__(self) -> str:
+        return f"UndefinedPrimal({self.aval.str_short()})"
+
+
+def is_undefined(x) -> bool:
+    return isinstance(x, UndefinedPrimal)
+
+
+def unbroadcast(a: ShapedArray, ct):
+    """``ct`` as a cotangent of an operand of aval ``a``: summed down when an elementwise
+    op broadcast the rank-0 operand, cast to its dtype."""
+    if ct is None:
+        return None
+    if a.shape == () and aval(ct).shape != ():
+        ct = reduce_sum(ct, tuple(range(aval(ct).ndim)))
+    return convert(ct, a.dtype, a.weak_type) if aval(ct).dtype != a.dtype else ct
+
+
+def linear_jvp(prim):
+    """The jvp rule of a primitive linear in its one operand: apply it to the tangent."""
+    def jvp(primals, tangents, **params):
+        return bind(prim, *primals, **params), bind(prim, *tangents, **params)
+    return jvp

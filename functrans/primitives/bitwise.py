@@ -1,0 +1,51 @@
+"""Bitwise primitives: and, or, not, xor (ints and bools), the three shifts and
+population_count (ints). Shifts follow XLA: the amount is read as unsigned, and an
+amount of at least the bit width gives 0 (sign bits for ``shift_right_arithmetic``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._builders import binary, unary
+
+and_p = binary("and", np.bitwise_and, "int_or_bool")
+or_p = binary("or", np.bitwise_or, "int_or_bool")
+xor_p = binary("xor", np.bitwise_xor, "int_or_bool")
+not_p = unary("not", np.invert, "int_or_bool")
+
+
+def _shift_amount(x, y):
+    """``(unsigned dtype, too_big mask, safe amount)`` for shifting ``x`` by ``y``."""
+    bits = x.dtype.itemsize * 8
+    udtype = np.dtype(f"uint{bits}")
+    amount = np.asarray(y).astype(udtype)
+    too_big = amount >= bits
+    return udtype, too_big, np.where(too_big, 0, amount).astype(udtype)
+
+
+def _shift_left(x, y):
+    udtype, too_big, amount = _shift_amount(x, y)
+    out = np.left_shift(np.asarray(x).view(udtype), amount).view(x.dtype)
+    return np.where(too_big, 0, out).astype(x.dtype)
+
+
+def _shift_right_logical(x, y):
+    udtype, too_big, amount = _shift_amount(x, y)
+    out = np.right_shift(np.asarray(x).view(udtype), amount).view(x.dtype)
+    return np.where(too_big, 0, out).astype(x.dtype)
+
+
+def _shift_right_arithmetic(x, y):
+    udtype, too_big, amount = _shift_amount(x, y)
+    sdtype = np.dtype(f"int{x.dtype.itemsize * 8}")
+    signed = np.asarray(x).view(sdtype)
+    out = np.right_shift(signed, amount.astype(sdtype))
+    fill = np.where(signed < 0, -1, 0).astype(sdtype)
+    return np.where(too_big, fill, out).astype(sdtype).view(x.dtype)
+
+
+shift_left_p = binary("shift_left", _shift_left, "int")
+shift_right_logical_p = binary("shift_right_logical", _shift_right_logical, "int")
+shift_right_arithmetic_p = binary("shift_right_arithmetic", _shift_right_arithmetic, "int")
+population_count_p = unary("population_count",
+                           lambda x: np.bitwise_count(x).astype(x.dtype), "int")

@@ -1,0 +1,308 @@
+"""Indexing primitives: dynamic_slice, dynamic_update_slice, gather and the scatter
+family (scatter, scatter-add, scatter-mul, scatter-min, scatter-max).
+
+Start indices are traced values, so they are clamped as XLA does: a dynamic slice
+or update always fits inside the operand. gather/scatter follow JAX's dimension
+numbers model, with the index vector in the last axis of the indices array, and a
+``mode``: ``CLIP`` clamps every start so its window fits, ``FILL_OR_DROP`` gives
+``fill_value`` for an out-of-bounds gather window and drops an out-of-bounds
+scatter window, ``PROMISE_IN_BOUNDS`` leaves it to XLA (which clamps gathers and
+drops scatters).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import NamedTuple
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.ir import ShapedArray
+from ._builders import primitive
+
+
+class GatherScatterMode(enum.Enum):
+    """What gather/scatter do with out-of-bounds indices (as ``jax.lax``'s)."""
+
+    CLIP = 1
+    FILL_OR_DROP = 2
+    PROMISE_IN_BOUNDS = 3
+
+    @staticmethod
+    def from_any(mode, default: GatherScatterMode | None = None) -> GatherScatterMode:
+        if mode is None:
+            return default or GatherScatterMode.FILL_OR_DROP
+        if isinstance(mode, GatherScatterMode):
+            return mode
+        names = {"clip": GatherScatterMode.CLIP, "fill": GatherScatterMode.FILL_OR_DROP,
+                 "drop": GatherScatterMode.FILL_OR_DROP,
+                 "promise_in_bounds": GatherScatterMode.PROMISE_IN_BOUNDS}
+        if mode not in names:
+            raise ValueError(f"[gather/scatter] unknown mode {mode!r}; use 'clip', 'fill', "
+                             "'drop', 'promise_in_bounds' or a lax.GatherScatterMode")
+        return names[mode]
+
+
+class GatherDimensionNumbers(NamedTuple):
+    """How gather maps indices to operand windows (as ``jax.lax.GatherDimensionNumbers``)."""
+
+    offset_dims: tuple[int, ...]
+    collapsed_slice_dims: tuple[int, ...]
+    start_index_map: tuple[int, ...]
+    operand_batching_dims: tuple[int, ...] = ()
+    start_indices_batching_dims: tuple[int, ...] = ()
+
+
+class ScatterDimensionNumbers(NamedTuple):
+    """How scatter maps indices to operand windows (``jax.lax.ScatterDimensionNumbers``)."""
+
+    update_window_dims: tuple[int, ...]
+    inserted_window_dims: tuple[int, ...]
+    scatter_dims_to_operand_dims: tuple[int, ...]
+    operand_batching_dims: tuple[int, ...] = ()
+    scatter_indices_batching_dims: tuple[int, ...] = ()
+
+
+def _check_indices(name: str, operand, indices) -> None:
+    if any(not dtypes.is_integer(i.dtype) or i.shape != () for i in indices):
+        got = ", ".join(i.str_short() for i in indices)
+        raise TypeError(f"[{name}] start indices must be integer scalars, got {got}")
+    if len(indices) != operand.ndim:
+        raise TypeError(f"[{name}] needs one start index per axis of {operand.str_short()}, "
+                        f"got {len(indices)}")
+
+
+def _clamped_starts(indices, shape, sizes) -> tuple[int, ...]:
+    return tuple(int(np.clip(int(i), 0, d - n)) for i, d, n in
+                 zip(indices, shape, sizes, strict=True))
+
+
+# ---- dynamic_slice(x, *start_indices, slice_sizes) ------------------------------------------
+def _dynamic_slice_abstract_eval(x, *indices, slice_sizes):
+    _check_indices("dynamic_slice", x, indices)
+    if len(slice_sizes) != x.ndim or any(not 0 <= n <= d for n, d in
+                                         zip(slice_sizes, x.shape, strict=True)):
+        raise TypeError(f"[dynamic_slice] slice_sizes {tuple(slice_sizes)} must give one size "
+                        f"per axis of {x.str_short()}, each between 0 and the axis size")
+    return ShapedArray(tuple(slice_sizes), x.dtype, x.weak_type)
+
+
+def _dynamic_slice_impl(x, *indices, slice_sizes):
+    starts = _clamped_starts(indices, x.shape, slice_sizes)
+    return x[tuple(slice(s, s + n) for s, n in zip(starts, slice_sizes, strict=True))].copy()
+
+
+dynamic_slice_p = primitive("dynamic_slice", _dynamic_slice_abstract_eval, _dynamic_slice_impl)
+
+
+# ---- dynamic_update_slice(x, update, *start_indices) -----------------------------------------
+def _dynamic_update_slice_abstract_eval(x, update, *indices):
+    _check_indices("dynamic_update_slice", x, indices)
+    if update.ndim != x.ndim or any(u > d for u, d in zip(update.shape, x.shape, strict=True)):
+        raise TypeError(f"[dynamic_update_slice] update {update.str_short()} must have the rank "
+                        f"of the operand {x.str_short()} and fit inside it")
+    if update.dtype != x.dtype:
+        raise TypeError(f"[dynamic_update_slice] update {update.str_short()} must have the "
+                        f"operand's dtype {x.dtype}")
+    return ShapedArray(x.shape, x.dtype, x.weak_type)
+
+
+def _dynamic_update_slice_impl(x, update, *indices):
+    starts = _clamped_starts(indices, x.shape, update.shape)
+    out = x.copy()
+    out[tuple(slice(s, s + n) for s, n in zip(starts, update.shape, strict=True))] = update
+    return out
+
+
+dynamic_update_slice_p = primitive("dynamic_update_slice", _dynamic_update_slice_abstract_eval,
+                                   _dynamic_update_slice_impl)
+
+
+# ---- shared by gather and scatter ------------------------------------------------------------
+def _check_index_array(name: str, indices, index_map) -> None:
+    if not dtypes.is_integer(indices.dtype) or indices.ndim < 1:
+        raise TypeError(f"[{name}] indices must be an integer array of rank >= 1 (the index "
+                        f"vector in its last axis), got {indices.str_short()}")
+    if indices.shape[-1] != len(index_map):
+        raise TypeError(f"[{name}] the last axis of indices {indices.str_short()} must have "
+                        f"size {len(index_map)}, one entry per mapped operand axis "
+                        f"{tuple(index_map)}")
+
+
+def _check_batching(name: str, operand, indices, operand_dims, indices_dims) -> None:
+    ok = len(operand_dims) == len(indices_dims) and all(
+        0 <= o < operand.ndim and 0 <= i < indices.ndim - 1
+        and operand.shape[o] == indices.shape[i]
+        for o, i in zip(operand_dims, indices_dims, strict=False))
+    if not ok:
+        raise TypeError(f"[{name}] batching dims {tuple(operand_dims)} of {operand.str_short()} "
+                        f"and {tuple(indices_dims)} of indices {indices.str_short()} must pair "
+                        "up axes of equal size")
+
+
+def _window_starts(x_shape, indices, index_map, operand_bdims, indices_bdims) -> np.ndarray:
+    """``(batch..., x.ndim)`` start of every window (unclamped)."""
+    batch_shape = indices.shape[:-1]
+    starts = np.zeros((*batch_shape, len(x_shape)), np.int64)
+    starts[..., list(index_map)] = indices
+    for od, idim in zip(operand_bdims, indices_bdims, strict=True):
+        pos = [None] * len(batch_shape)
+        pos[idim] = slice(None)
+        starts[..., od] = np.arange(batch_shape[idim])[tuple(pos)]
+    return starts.reshape(-1, len(x_shape))
+
+
+def _window_grids(starts: np.ndarray, sizes) -> tuple:
+    """Advanced-indexing grids of shape ``(B, *sizes)`` for the windows at ``starts``."""
+    ndim = len(sizes)
+    grids = []
+    for d, n in enumerate(sizes):
+        shape = [1] * (ndim + 1)
+        shape[d + 1] = n
+        grids.append(starts[:, d].reshape((-1,) + (1,) * ndim) + np.arange(n).reshape(shape))
+    return tuple(grids)
+
+
+def default_fill(dtype):
+    dtype = np.dtype(dtype)
+    if dtypes.is_inexact(dtype):
+        return np.nan
+    if dtype == dtypes.bool_:
+        return True
+    return np.iinfo(dtype).min if dtype.kind == "i" else np.iinfo(dtype).max
+
+
+# ---- gather(operand, indices, dimension_numbers, slice_sizes, mode, fill_value) -------------
+def _gather_abstract_eval(x, indices, *, dimension_numbers, slice_sizes, indices_are_sorted,
+                          unique_indices, mode, fill_value):
+    dn = dimension_numbers
+    _check_index_array("gather", indices, dn.start_index_map)
+    _check_batching("gather", x, indices, dn.operand_batching_dims,
+                    dn.start_indices_batching_dims)
+    dropped = (*dn.collapsed_slice_dims, *dn.operand_batching_dims)
+    if len(slice_sizes) != x.ndim or any(not 0 <= n <= d for n, d in
+                                         zip(slice_sizes, x.shape, strict=True)):
+        raise TypeError(f"[gather] slice_sizes {tuple(slice_sizes)} must give one size per "
+                        f"axis of {x.str_short()}, each between 0 and the axis size")
+    if any(not 0 <= d < x.ndim or slice_sizes[d] > 1 for d in dropped) \
+            or len(set(dropped)) != len(dropped):
+        raise TypeError(f"[gather] collapsed_slice_dims {dn.collapsed_slice_dims} and "
+                        f"operand_batching_dims {dn.operand_batching_dims} must be distinct "
+                        f"axes of {x.str_short()} with slice size <= 1")
+    window = [n for d, n in enumerate(slice_sizes) if d not in dropped]
+    rank = len(window) + indices.ndim - 1
+    if len(dn.offset_dims) != len(window) or list(dn.offset_dims) != sorted(dn.offset_dims) \
+            or any(not 0 <= d < rank for d in dn.offset_dims):
+        raise TypeError(f"[gather] offset_dims {dn.offset_dims} must be {len(window)} sorted "
+                        f"positions in the rank-{rank} result")
+    batch = iter(indices.shape[:-1])
+    sizes = iter(window)
+    shape = tuple(next(sizes) if d in dn.offset_dims else next(batch) for d in range(rank))
+    return ShapedArray(shape, x.dtype, x.weak_type)
+
+
+def _to_output_layout(values: np.ndarray, n_batch: int, offset_dims) -> np.ndarray:
+    """``values`` laid out ``(batch..., window...)`` moved to put the window at offset_dims."""
+    rank = values.ndim
+    batch, window = iter(range(n_batch)), iter(range(n_batch, rank))
+    perm = [next(window) if d in offset_dims else next(batch) for d in range(rank)]
+    return np.transpose(values, perm)
+
+
+def _gather_impl(x, indices, *, dimension_numbers, slice_sizes, indices_are_sorted,
+                 unique_indices, mode, fill_value):
+    dn = dimension_numbers
+    starts = _window_starts(x.shape, indices, dn.start_index_map, dn.operand_batching_dims,
+                            dn.start_indices_batching_dims)
+    limit = np.asarray(x.shape, np.int64) - np.asarray(slice_sizes, np.int64)
+    mapped = list(dn.start_index_map)
+    in_bounds = np.all((starts[:, mapped] >= 0) & (starts[:, mapped] <= limit[mapped]), axis=1)
+    starts = np.clip(starts, 0, limit)
+    dropped = (*dn.collapsed_slice_dims, *dn.operand_batching_dims)
+    window = [n for d, n in enumerate(slice_sizes) if d not in dropped]
+    if x.size:
+        values = x[_window_grids(starts, slice_sizes)].reshape(len(starts), *window)
+    else:
+        values = np.zeros((len(starts), *window), x.dtype)
+    if mode == GatherScatterMode.FILL_OR_DROP:
+        fill = default_fill(x.dtype) if fill_value is None else fill_value
+        mask = in_bounds.reshape((-1,) + (1,) * len(window))
+        values = np.where(mask, values, np.asarray(fill).astype(x.dtype))
+    values = values.reshape(*indices.shape[:-1], *window)
+    return np.ascontiguousarray(_to_output_layout(values, indices.ndim - 1, dn.offset_dims))
+
+
+gather_p = primitive("gather", _gather_abstract_eval, _gather_impl)
+
+
+# ---- scatter family: operand, indices, updates -----------------------------------------------
+def scatter_window_sizes(x_shape, updates_shape, dn) -> list[int]:
+    """The update window's size along every operand axis (1 on inserted/batching axes)."""
+    sizes = iter(updates_shape[d] for d in dn.update_window_dims)
+    dropped = (*dn.inserted_window_dims, *dn.operand_batching_dims)
+    return [1 if d in dropped else next(sizes) for d in range(len(x_shape))]
+
+
+def _scatter_abstract_eval(name: str):
+    def abstract_eval(x, indices, updates, *, dimension_numbers, indices_are_sorted,
+                      unique_indices, mode):
+        dn = dimension_numbers
+        _check_index_array(name, indices, dn.scatter_dims_to_operand_dims)
+        _check_batching(name, x, indices, dn.operand_batching_dims,
+                        dn.scatter_indices_batching_dims)
+        dropped = (*dn.inserted_window_dims, *dn.operand_batching_dims)
+        scatter_dims = [d for d in range(updates.ndim) if d not in dn.update_window_dims]
+        ok = (len(dn.update_window_dims) + len(dropped) == x.ndim
+              and len(set(dropped)) == len(dropped) and all(0 <= d < x.ndim for d in dropped)
+              and updates.ndim == len(dn.update_window_dims) + indices.ndim - 1
+              and [updates.shape[d] for d in scatter_dims] == list(indices.shape[:-1]))
+        if ok:
+            sizes = scatter_window_sizes(x.shape, updates.shape, dn)
+            ok = all(n <= d for n, d in zip(sizes, x.shape, strict=True))
+        if not ok:
+            raise TypeError(f"[{name}] updates {updates.str_short()} do not match operand "
+                            f"{x.str_short()} and indices {indices.str_short()} under {dn}: "
+                            "updates need the indices' batch axes plus one window axis per "
+                            "operand axis not in inserted_window_dims/operand_batching_dims")
+        if updates.dtype != x.dtype:
+            raise TypeError(f"[{name}] updates {updates.str_short()} must have the operand's "
+                            f"dtype {x.dtype}")
+        return ShapedArray(x.shape, x.dtype, x.weak_type)
+    return abstract_eval
+
+
+def _scatter_impl(combine):
+    def impl(x, indices, updates, *, dimension_numbers, indices_are_sorted, unique_indices,
+             mode):
+        dn = dimension_numbers
+        sizes = scatter_window_sizes(x.shape, updates.shape, dn)
+        starts = _window_starts(x.shape, indices, dn.scatter_dims_to_operand_dims,
+                                dn.operand_batching_dims, dn.scatter_indices_batching_dims)
+        limit = np.asarray(x.shape, np.int64) - np.asarray(sizes, np.int64)
+        if mode == GatherScatterMode.CLIP:
+            starts = np.clip(starts, 0, limit)
+        keep = np.all((starts >= 0) & (starts <= limit), axis=1)
+        scatter_dims = [d for d in range(updates.ndim) if d not in dn.update_window_dims]
+        upd = np.transpose(updates, scatter_dims + list(dn.update_window_dims))
+        upd = upd.reshape(len(starts), *sizes)[keep]
+        out = np.array(x, copy=True)
+        if len(upd) and out.size:
+            combine(out, _window_grids(starts[keep], sizes), upd)
+        return out
+    return impl
+
+
+def _scatter_set(out, grids, upd):
+    out[grids] = upd
+
+
+def _scatter_prim(name: str, combine):
+    return primitive(name, _scatter_abstract_eval(name), _scatter_impl(combine))
+
+
+scatter_p = _scatter_prim("scatter", _scatter_set)
+scatter_add_p = _scatter_prim("scatter-add", np.add.at)
+scatter_mul_p = _scatter_prim("scatter-mul", np.multiply.at)
+scatter_min_p = _scatter_prim("scatter-min", np.minimum.at)
+scatter_max_p = _scatter_prim("scatter-max", np.maximum.at)
