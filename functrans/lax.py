@@ -7,6 +7,7 @@ equal shapes and dtypes. Python scalars take the dtype of the array operands
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,11 +17,23 @@ from .core.array import Array, aval_of
 from .core.ir import ShapedArray
 from .core.trace import Tracer, bind, bind1
 from .primitives import collectives as _coll
+from .primitives import bitwise as _bw
+from .primitives import cumulative as _cu
+from .primitives import elementwise as _ew
+from .primitives import indexing as _ix
+from .primitives import reductions as _red
+from .primitives import shapes as _sh
+from .primitives import sorting as _so
+from .primitives import special as _sp
 from .primitives.dot import dot_general_p
 from .primitives.elementwise import (
     add_p, convert_element_type_p, cos_p, div_p, eq_p, exp_p, ge_p, gt_p, integer_pow_p, le_p,
     log_p, logistic_p, lt_p, max_p, min_p, mul_p, ne_p, neg_p, pow_p, select_n_p, sin_p, sqrt_p,
     sub_p, tanh_p,
+)
+from .primitives.elementwise import RoundingMethod  # noqa: F401 (re-export)
+from .primitives.indexing import (  # noqa: F401 (re-export)
+    GatherDimensionNumbers, GatherScatterMode, ScatterDimensionNumbers,
 )
 from .primitives.reductions import argmax_p, reduce_max_p, reduce_sum_p
 from .primitives.shapes import (
@@ -276,3 +289,296 @@ def ppermute(x, axis_name, perm):
     members that receive nothing get zeros (``jax.lax.ppermute``)."""
     perm = tuple((int(s), int(d)) for s, d in perm)
     return bind1(_coll.ppermute_p, x, axis_name=axis_name, perm=perm)
+
+
+# ---- more elementwise ops (jax.lax names; abs/round shadow builtins in this module) ---------
+
+def _named(op, name: str):
+    op.__name__ = name
+    op.__doc__ = f"Elementwise ``{name}`` (``jax.lax.{name}``)."
+    return op
+
+
+rem, atan2, nextafter = map(_nary, (_ew.rem_p, _ew.atan2_p, _ew.nextafter_p))
+abs, sign, floor, ceil, square = map(  # noqa: A001 (jax.lax names)
+    _nary, (_ew.abs_p, _ew.sign_p, _ew.floor_p, _ew.ceil_p, _ew.square_p))
+exp2, log1p, expm1, rsqrt, cbrt, tan = map(
+    _nary, (_ew.exp2_p, _ew.log1p_p, _ew.expm1_p, _ew.rsqrt_p, _ew.cbrt_p, _ew.tan_p))
+asin, acos, atan, sinh, cosh, asinh, acosh, atanh = map(
+    _nary, (_ew.asin_p, _ew.acos_p, _ew.atan_p, _ew.sinh_p, _ew.cosh_p, _ew.asinh_p,
+            _ew.acosh_p, _ew.atanh_p))
+is_finite = _nary(_ew.is_finite_p)
+erf, erfc, erf_inv, lgamma, digamma = map(
+    _nary, (_sp.erf_p, _sp.erfc_p, _sp.erf_inv_p, _sp.lgamma_p, _sp.digamma_p))
+bitwise_and = _named(_nary(_bw.and_p), "bitwise_and")
+bitwise_or = _named(_nary(_bw.or_p), "bitwise_or")
+bitwise_xor = _named(_nary(_bw.xor_p), "bitwise_xor")
+bitwise_not = _named(_nary(_bw.not_p), "bitwise_not")
+shift_left, shift_right_logical, shift_right_arithmetic, population_count = map(
+    _nary, (_bw.shift_left_p, _bw.shift_right_logical_p, _bw.shift_right_arithmetic_p,
+            _bw.population_count_p))
+copy_p = _ew.copy_p
+
+
+def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001 (jax.lax name)
+    """Round to the nearest integer; ties away from zero or to even (``rounding_method``).
+
+    Example:
+        >>> lax.round(fnp.array([0.5, 1.5]), lax.RoundingMethod.TO_NEAREST_EVEN)
+        Array([0., 2.], dtype=float32)
+    """
+    return bind1(_ew.round_p, x, rounding_method=RoundingMethod(int(rounding_method)))
+
+
+def clamp(min, x, max):  # noqa: A002 (jax.lax signature)
+    """``x`` clipped to ``[min, max]``; ``min``/``max`` are scalars or of ``x``'s shape."""
+    return bind1(_ew.clamp_p, *_lift_scalars(min, x, max))
+
+
+# ---- rev, concatenate, pad, bitcast_convert_type -------------------------------------------
+
+def rev(operand, dimensions: Sequence[int]):
+    """``operand`` reversed along ``dimensions``."""
+    return bind1(_sh.rev_p, operand, dimensions=tuple(int(d) for d in dimensions))
+
+
+def concatenate(operands, dimension: int):
+    """Join arrays of equal shapes (except along ``dimension``) along ``dimension``."""
+    operands = list(operands)
+    if len(operands) == 1:
+        return operands[0]
+    return bind1(_sh.concatenate_p, *operands, dimension=int(dimension))
+
+
+def pad(operand, padding_value, padding_config):
+    """Pad with ``padding_value``: ``padding_config`` has one ``(low, high, interior)`` per
+    axis; negative low/high crop.
+
+    Example:
+        >>> lax.pad(fnp.array([1., 2.]), 0., [(1, -1, 1)])
+        Array([0., 1., 0.], dtype=float32)
+    """
+    operand, padding_value = _lift_scalars(operand, padding_value)
+    config = tuple((int(lo), int(hi), int(it)) for lo, hi, it in padding_config)
+    return bind1(_sh.pad_p, operand, padding_value, padding_config=config)
+
+
+def bitcast_convert_type(operand, new_dtype):
+    """Reinterpret the bits of ``operand`` as ``new_dtype`` (a narrower dtype adds a last
+    axis, a wider one consumes it)."""
+    new_dtype = dtypes.check_supported(new_dtype, "bitcast_convert_type")
+    return bind1(_sh.bitcast_convert_type_p, operand, new_dtype=new_dtype)
+
+
+def slice_in_dim(operand, start_index, limit_index, stride: int = 1, axis: int = 0):
+    """``lax.slice`` along one axis."""
+    shape = _shape(operand)
+    axis = int(axis) % len(shape)
+    start, stop, step = builtins.slice(start_index, limit_index, stride).indices(shape[axis])
+    starts, limits, strides = [0] * len(shape), list(shape), [1] * len(shape)
+    starts[axis], limits[axis], strides[axis] = start, builtins.max(stop, start), step
+    return slice(operand, starts, limits, strides)
+
+
+def index_in_dim(operand, index: int, axis: int = 0, keepdims: bool = True):
+    """Static index ``index`` along ``axis`` (kept as a size-1 axis if ``keepdims``)."""
+    axis = int(axis) % len(_shape(operand))
+    index = int(index) + (_shape(operand)[axis] if int(index) < 0 else 0)
+    out = slice_in_dim(operand, index, index + 1, 1, axis)
+    return out if keepdims else squeeze(out, (axis,))
+
+
+# ---- reductions -------------------------------------------------------------------------
+
+def _reduce(prim):
+    def op(operand, axes: Sequence[int]):
+        return bind1(prim, operand, axes=tuple(int(a) for a in axes))
+    return _named(op, prim.name)
+
+
+reduce_min, reduce_prod, reduce_and, reduce_or, reduce_xor = map(
+    _reduce, (_red.reduce_min_p, _red.reduce_prod_p, _red.reduce_and_p, _red.reduce_or_p,
+              _red.reduce_xor_p))
+
+
+def argmin(operand, axis: int, index_dtype):
+    """Index of the first minimum along ``axis`` (NaN counts as the minimum)."""
+    return bind1(_red.argmin_p, operand, axes=(int(axis),), index_dtype=np.dtype(index_dtype))
+
+
+def _cumulative(prim):
+    def op(operand, axis: int = 0, reverse: bool = False):
+        return bind1(prim, operand, axis=int(axis), reverse=bool(reverse))
+    op.__name__ = prim.name
+    op.__doc__ = (f"Cumulative ``{prim.name}`` along ``axis`` (from the end if ``reverse``), "
+                  f"as ``jax.lax.{prim.name}``.")
+    return op
+
+
+cumsum, cumprod, cummax, cummin, cumlogsumexp = map(
+    _cumulative, (_cu.cumsum_p, _cu.cumprod_p, _cu.cummax_p, _cu.cummin_p, _cu.cumlogsumexp_p))
+
+
+# ---- sorting ----------------------------------------------------------------------------
+
+def _axis_index(axis: int, ndim: int, api: str) -> int:
+    if not -ndim <= int(axis) < builtins.max(ndim, 1):
+        raise ValueError(f"[{api}] axis {axis} is out of range for an operand of rank {ndim}")
+    return int(axis) % ndim if ndim else int(axis)
+
+
+def sort(operand, dimension: int = -1, is_stable: bool = True, num_keys: int = 1):
+    """Sort ``operand`` (or a sequence of operands, lexicographically by the first
+    ``num_keys``) along ``dimension``; NaNs sort last.
+
+    Example:
+        >>> lax.sort(fnp.array([3., fnp.nan, 1.]))
+        Array([ 1.,  3., nan], dtype=float32)
+    """
+    single = not isinstance(operand, tuple | list)
+    operands = (operand,) if single else tuple(operand)
+    dim = _axis_index(dimension, len(_shape(operands[0])), "sort")
+    outs = bind(_so.sort_p, *operands, dimension=dim, is_stable=bool(is_stable),
+                num_keys=int(num_keys))
+    return outs[0] if single else tuple(outs)
+
+
+def sort_key_val(keys, values, dimension: int = -1, is_stable: bool = True):
+    """Sort ``keys`` along ``dimension`` and permute ``values`` the same way."""
+    return sort((keys, values), dimension, is_stable, 1)
+
+
+def top_k(operand, k: int, *, axis: int = -1):
+    """The ``k`` largest entries along ``axis`` (descending) and their int32 indices."""
+    axis = _axis_index(axis, len(_shape(operand)), "top_k")
+    values, indices = bind(_so.top_k_p, operand, k=int(k), axis=axis)
+    return values, indices
+
+
+# ---- dynamic slicing --------------------------------------------------------------------
+
+def _start_indices(api: str, shape, start_indices, allow_negative_indices) -> list:
+    """One int32 scalar per axis; negative indices count from the end when allowed."""
+    if not isinstance(start_indices, tuple | list):
+        n = _shape(start_indices)[0] if _shape(start_indices) else 0
+        start_indices = [reshape(slice(start_indices, (i,), (i + 1,)), ()) for i in range(n)]
+    if len(start_indices) != len(shape):
+        raise TypeError(f"[{api}] needs one start index per axis of shape {shape}, got "
+                        f"{len(start_indices)}")
+    allow = allow_negative_indices
+    allow = [bool(allow)] * len(shape) if isinstance(allow, bool) else list(allow)
+    out = []
+    for i, d, neg in zip(start_indices, shape, allow, strict=True):
+        if isinstance(i, int | np.integer):
+            v = int(i) + d if neg and i < 0 else int(i)
+            out.append(Array(np.asarray(v, np.int32), ShapedArray((), dtypes.int32)))
+            continue
+        i = convert_element_type(i, dtypes.int32)
+        out.append(select_n(lt(i, 0), i, add(i, d)) if neg else i)
+    return out
+
+
+def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices=True):
+    """The ``slice_sizes`` window at traced ``start_indices``, clamped to fit (as XLA).
+
+    Example:
+        >>> lax.dynamic_slice(fnp.arange(5.), (fnp.int32(4),), (2,))
+        Array([3., 4.], dtype=float32)
+    """
+    starts = _start_indices("dynamic_slice", _shape(operand), start_indices,
+                            allow_negative_indices)
+    return bind1(_ix.dynamic_slice_p, operand, *starts,
+                 slice_sizes=tuple(int(n) for n in slice_sizes))
+
+
+def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
+    """``operand`` with ``update`` written at traced ``start_indices`` (clamped to fit)."""
+    operand, update = _lift_scalars(operand, update)
+    starts = _start_indices("dynamic_update_slice", _shape(operand), start_indices,
+                            allow_negative_indices)
+    return bind1(_ix.dynamic_update_slice_p, operand, update, *starts)
+
+
+def dynamic_slice_in_dim(operand, start_index, slice_size: int = 1, axis: int = 0, *,
+                         allow_negative_indices=True):
+    """``dynamic_slice`` along one axis (whole extent on the others)."""
+    shape = _shape(operand)
+    axis = int(axis) % len(shape)
+    starts = [0] * len(shape)
+    starts[axis] = start_index
+    sizes = list(shape)
+    sizes[axis] = int(slice_size)
+    return dynamic_slice(operand, starts, sizes, allow_negative_indices=allow_negative_indices)
+
+
+def dynamic_index_in_dim(operand, index, axis: int = 0, keepdims: bool = True, *,
+                         allow_negative_indices=True):
+    """Traced index ``index`` along ``axis``."""
+    out = dynamic_slice_in_dim(operand, index, 1, axis,
+                               allow_negative_indices=allow_negative_indices)
+    return out if keepdims else squeeze(out, (int(axis) % len(_shape(operand)),))
+
+
+def dynamic_update_slice_in_dim(operand, update, start_index, axis: int, *,
+                                allow_negative_indices=True):
+    """``dynamic_update_slice`` at ``start_index`` along ``axis`` (0 on the others)."""
+    axis = int(axis) % len(_shape(operand))
+    starts = [0] * len(_shape(operand))
+    starts[axis] = start_index
+    return dynamic_update_slice(operand, update, starts,
+                                allow_negative_indices=allow_negative_indices)
+
+
+def dynamic_update_index_in_dim(operand, update, index, axis: int, *,
+                                allow_negative_indices=True):
+    """Write ``update`` (without or with a size-1 ``axis``) at ``index`` along ``axis``."""
+    axis = int(axis) % len(_shape(operand))
+    if len(_shape(update)) == len(_shape(operand)) - 1:
+        update = expand_dims(update, (axis,))
+    return dynamic_update_slice_in_dim(operand, update, index, axis,
+                                       allow_negative_indices=allow_negative_indices)
+
+
+# ---- gather and scatter -----------------------------------------------------------------
+
+def _dims(dimension_numbers, cls):
+    return cls(*(tuple(int(d) for d in field) for field in dimension_numbers))
+
+
+def gather(operand, start_indices, dimension_numbers, slice_sizes, *, unique_indices=False,
+           indices_are_sorted=False, mode=None, fill_value=None):
+    """Windows of ``operand`` at ``start_indices`` (index vectors in their last axis), laid
+    out by ``GatherDimensionNumbers``; ``mode`` handles out-of-bounds (default: clamp).
+
+    Example:
+        >>> dn = lax.GatherDimensionNumbers((1,), (0,), (0,))
+        >>> lax.gather(fnp.ones((3, 2)), fnp.array([[2], [0]]), dn, (1, 2)).shape
+        (2, 2)
+    """
+    mode = GatherScatterMode.from_any(mode, GatherScatterMode.PROMISE_IN_BOUNDS)
+    return bind1(_ix.gather_p, operand, start_indices,
+                 dimension_numbers=_dims(dimension_numbers, GatherDimensionNumbers),
+                 slice_sizes=tuple(int(n) for n in slice_sizes),
+                 indices_are_sorted=bool(indices_are_sorted),
+                 unique_indices=bool(unique_indices), mode=mode, fill_value=fill_value)
+
+
+def _scatter(prim):
+    def op(operand, scatter_indices, updates, dimension_numbers, *,
+           indices_are_sorted=False, unique_indices=False, mode=None):
+        operand, updates = _lift_scalars(operand, updates)
+        return bind1(prim, operand, scatter_indices, updates,
+                     dimension_numbers=_dims(dimension_numbers, ScatterDimensionNumbers),
+                     indices_are_sorted=bool(indices_are_sorted),
+                     unique_indices=bool(unique_indices),
+                     mode=GatherScatterMode.from_any(mode, GatherScatterMode.FILL_OR_DROP))
+    kind = prim.name.replace("-", "_")
+    op.__name__ = kind
+    op.__doc__ = (f"``jax.lax.{kind}``: combine ``updates`` into ``operand`` at "
+                  "``scatter_indices`` (out-of-bounds windows are dropped by default).")
+    return op
+
+
+scatter, scatter_add, scatter_mul, scatter_min, scatter_max = map(
+    _scatter, (_ix.scatter_p, _ix.scatter_add_p, _ix.scatter_mul_p, _ix.scatter_min_p,
+               _ix.scatter_max_p))

@@ -44,14 +44,21 @@ class EvalTrace(Trace):
 
     def __init__(self):
         super().__init__(None)
-        # On accelerators, xla_lowering installs a device rule for every primitive.
         self.device_rules = device_impl_rules
+        # On accelerators xla_lowering.eager installs ``device_op(prim, args, params)``,
+        # which runs every primitive as a cached one-op executable on the device.
+        self.device_op = None
 
     def process(self, prim, args, params):
         device_rule = self.device_rules.get(prim)
         if device_rule is not None:
             _check_no_tracers(args)
             return device_rule(*args, **params)
+        if self.device_op is not None:
+            return self.device_op(prim, args, params)
+        return self.process_on_host(prim, args, params)
+
+    def process_on_host(self, prim, args, params):
         try:  # fast path: every argument is a functrans Array
             avals = tuple([x.aval for x in args])
             vals = [x._np if x._np is not None else x.numpy() for x in args]

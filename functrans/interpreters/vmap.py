@@ -20,7 +20,11 @@ from ..core.ir import ClosedJaxpr, Jaxpr, ShapedArray
 from ..core.registry import vmap_rules
 from ..core.trace import Trace, Tracer, new_trace
 from ..primitives._batching import (  # noqa: F401  (re-exported helpers)
-    AxisData, bdim_at_front, broadcast_batched, moveaxis, not_mapped,
+    AxisData,
+    bdim_at_front,
+    broadcast_batched,
+    moveaxis,
+    not_mapped,
 )
 from ..primitives.collectives import extend_axis_env, named_axis_primitives
 from .staging import eval_closed, stage

@@ -1,71 +1,354 @@
-"""Indexing: basic (static) indexing with ints, slices, None and Ellipsis."""
+"""Indexing: ``x[idx]`` and ``x.at[idx].set/add/mul/min/max/get``, with NumPy's rules.
+
+Supported indices: ints, slices with any step (negative steps via ``lax.rev``),
+``None``, ``...``, integer arrays (advanced indexing via ``lax.gather``, with
+NumPy's placement rule for mixed basic/advanced indices) and *concrete* boolean
+masks. Differences from JAX, on purpose:
+
+* a static integer index (Python int, NumPy or concrete array) that is out of range
+  raises ``IndexError`` as in NumPy (JAX clamps it);
+* traced indices are clamped as in JAX; in ``.at[...]`` updates an out-of-range
+  traced index updates the clamped position (JAX drops the update).
+
+Example::
+
+    x[1:, ::-1]; x[fnp.array([0, 2]), :, None]; x[x > 0]; x.at[0, 1:].add(1.0)
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import lax
-from ._util import aval
+from ..core import dtypes
+from ..core.array import Array
+from ..core.trace import Tracer
+from ._util import as_array, aval
 
 
-def _expand_ellipsis(idx, ndim):
-    """Replace ``...`` (or pad the end) with full slices so every axis has an index."""
-    n_real = sum(1 for i in idx if i is not None and i is not Ellipsis)
-    ellipses = [k for k, i in enumerate(idx) if i is Ellipsis]
-    if len(ellipses) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
-    if n_real > ndim:
-        raise IndexError(f"too many indices for array: array is {ndim}-dimensional, but "
-                         f"{n_real} were indexed")
-    fill = [slice(None)] * (ndim - n_real)
-    if ellipses:
-        k = ellipses[0]
-        return list(idx[:k]) + fill + list(idx[k + 1:])
-    return list(idx) + fill
+def _is_int_scalar(i) -> bool:
+    return isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_))
 
 
-def getitem(x, idx):
-    """``x[idx]`` for static ints, slices (any step), None and Ellipsis."""
-    shape = aval(x).shape
-    idx = idx if isinstance(idx, tuple) else (idx,)
-    idx = _expand_ellipsis(idx, len(shape))
-    starts, limits, strides, squeeze_dims, new_shape = [], [], [], [], []
-    flips = []
-    axis = 0
+def _normalize_item(i):
+    """Concrete index pieces become NumPy arrays/ints; tracers stay."""
+    if isinstance(i, (list, tuple)):
+        i = np.asarray(i)
+        if i.dtype == np.float64 and i.size == 0:
+            i = i.astype(np.int32)
+    if isinstance(i, Array):
+        i = i.numpy()
+    if isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu":
+        return int(i)
+    if isinstance(i, Tracer):
+        if not (dtypes.is_integer(i.dtype) or i.dtype == dtypes.bool_):
+            raise IndexError(f"[getitem] indices must be integers or booleans, got a traced "
+                             f"{i.aval.str_short()}")
+        if i.dtype == dtypes.bool_:
+            raise IndexError(
+                f"[getitem] boolean mask indexing needs a concrete mask, got a traced "
+                f"{i.aval.str_short()}: the result's shape would depend on its values. Use "
+                "fnp.where(mask, x, fill) to keep the shape, or fnp.nonzero(mask, size=n)")
+    elif isinstance(i, np.ndarray) and i.dtype.kind not in "iub":
+        raise IndexError(f"[getitem] index arrays must be integers or booleans, got {i.dtype}")
+    elif not (i is None or i is Ellipsis or isinstance(i, slice) or _is_int_scalar(i)
+              or isinstance(i, np.ndarray)):
+        raise IndexError(f"[getitem] unsupported index {i!r} of type {type(i).__name__}: use "
+                         "ints, slices, None, ..., integer arrays or boolean masks")
+    return i
+
+
+def _expand(idx, shape):
+    """Items per axis: masks become int arrays, ``...`` becomes full slices."""
+    items = []
     for i in idx:
-        if i is None:
-            new_shape.append(("new",))
+        i = _normalize_item(i)
+        if isinstance(i, np.ndarray) and i.dtype == np.bool_:
+            if i.ndim == 0:
+                raise IndexError("[getitem] a scalar boolean index is not supported")
+            items.append(("mask", i))
+        else:
+            items.append(i)
+    n_real = sum(it[1].ndim if isinstance(it, tuple) else 1 for it in items
+                 if it is not None and it is not Ellipsis)
+    n_ell = sum(1 for it in items if it is Ellipsis)
+    if n_ell > 1:
+        raise IndexError("[getitem] an index can only have a single ellipsis ('...')")
+    if n_real > len(shape):
+        raise IndexError(f"[getitem] too many indices for array: array is {len(shape)}-"
+                         f"dimensional, but {n_real} were indexed")
+    fill = [slice(None)] * (len(shape) - n_real)
+    out, axis = [], 0
+    if not n_ell:
+        items = items + [Ellipsis]
+    for it in items:
+        if it is Ellipsis:
+            out += fill
+            axis += len(fill)
+        elif isinstance(it, tuple):
+            mask = it[1]
+            want = shape[axis:axis + mask.ndim]
+            if mask.shape != want:
+                raise IndexError(f"[getitem] boolean index of shape {mask.shape} does not "
+                                 f"match the indexed axes of shape {want}")
+            out += [a.astype(np.int32) for a in np.nonzero(mask)]
+            axis += mask.ndim
+        else:
+            out.append(it)
+            axis += it is not None
+    return out
+
+
+def _is_advanced(i) -> bool:
+    return isinstance(i, (np.ndarray, Tracer))
+
+
+def _static_int(k, size, axis):
+    if not -size <= k < size:
+        raise IndexError(f"[getitem] index {k} is out of bounds for axis {axis} with size "
+                         f"{size} (functrans follows NumPy here; JAX would clamp)")
+    return k % size
+
+
+def _basic(x, items, advanced: bool):
+    """Apply slices (and ints when there is no advanced index); returns the array and
+    the per-item layout."""
+    shape = aval(x).shape
+    starts, limits, strides, flips, squeeze = [], [], [], [], []
+    layout, axis = [], 0
+    for it in items:
+        if it is None:
+            layout.append(("new",))
             continue
         size = shape[axis]
-        if isinstance(i, slice):
-            start, stop, step = i.indices(size)
+        if isinstance(it, slice):
+            start, stop, step = it.indices(size)
+            n = len(range(start, stop, step))
             if step < 0:
                 flips.append(axis)
-                n = len(range(start, stop, step))
-                start, stop, step = (start - (n - 1) * (-step), start + 1, -step) if n else (0, 0, 1)
+                start, stop, step = (start + (n - 1) * step, start + 1, -step) if n else (0, 0, 1)
             starts.append(start)
-            limits.append(max(start, stop))
+            limits.append(max(start, stop) if n else start)
             strides.append(step)
-            new_shape.append(("keep", axis))
-        else:
-            try:
-                k = int(i.__index__())
-            except (AttributeError, TypeError) as e:
-                raise TypeError(f"index {i!r} is not supported by basic indexing") from e
-            if not -size <= k < size:
-                raise IndexError(f"index {k} is out of bounds for axis {axis} with size {size}")
-            k %= size
+            layout.append(("slice", axis))
+        elif _is_int_scalar(it) and not advanced:
+            k = _static_int(int(it), size, axis)
             starts.append(k)
             limits.append(k + 1)
             strides.append(1)
-            squeeze_dims.append(axis)
+            squeeze.append(axis)
+        else:
+            starts.append(0)
+            limits.append(size)
+            strides.append(1)
+            layout.append(("adv", axis, it))
         axis += 1
-    out = x
-    if tuple(starts) != (0,) * len(shape) or tuple(limits) != shape or any(s != 1 for s in strides):
-        out = lax.slice(out, starts, limits, strides)
+    if tuple(starts) != (0,) * len(shape) or tuple(limits) != shape or set(strides) - {1}:
+        x = lax.slice(x, starts, limits, strides)
     if flips:
-        raise NotImplementedError("negative slice steps need lax.rev")
-    out = lax.squeeze(out, squeeze_dims) if squeeze_dims else out
-    final = []
-    kept = iter(aval(out).shape)
-    for item in new_shape:
-        final.append(1 if item[0] == "new" else next(kept))
-    return lax.reshape(out, final) if len(final) != aval(out).ndim else out
+        x = lax.rev(x, flips)
+    if squeeze:
+        x = lax.squeeze(x, squeeze)
+    return x, layout
+
+
+def _index_array(it, size, axis):
+    """An int32 index array with negatives wrapped (and static bounds checked)."""
+    if isinstance(it, Tracer):
+        it = lax.convert_element_type(it, dtypes.int32)
+        return lax.select(lax.lt(it, 0), lax.add(it, size), it)
+    arr = np.asarray(it, dtype=np.int64)
+    bad = (arr < -size) | (arr >= size)
+    if bad.any():
+        raise IndexError(f"[getitem] index {int(arr[bad].flat[0])} is out of bounds for axis "
+                         f"{axis} with size {size} (functrans follows NumPy here; JAX would "
+                         "clamp)")
+    return np.where(arr < 0, arr + size, arr).astype(np.int32)
+
+
+def _flat_adv_index(arrays, sizes):
+    """Row-major flat index into the merged advanced axes, broadcast to a common shape."""
+    from ._util import broadcast_shapes, broadcast_to
+    shapes = [np.shape(a) if isinstance(a, np.ndarray) else a.shape for a in arrays]
+    bshape = broadcast_shapes(*shapes, api="getitem")
+    strides = np.cumprod((tuple(sizes[1:]) + (1,))[::-1])[::-1]
+    if all(isinstance(a, np.ndarray) for a in arrays):
+        flat = sum(np.broadcast_to(a, bshape).astype(np.int64) * int(s)
+                   for a, s in zip(arrays, strides, strict=True))
+        return np.asarray(flat, dtype=np.int32), bshape
+    flat = None
+    for a, s in zip(arrays, strides, strict=True):
+        term = lax.mul(broadcast_to(as_array(a), bshape), int(s))
+        flat = term if flat is None else lax.add(flat, term)
+    return flat, bshape
+
+
+def _advanced(y, layout):
+    from .sorting import gather_rows
+    dims = [e for e in layout if e[0] != "new"]
+    adv_pos = [k for k, e in enumerate(dims) if e[0] == "adv"]
+    other_pos = [k for k, e in enumerate(dims) if e[0] != "adv"]
+    ys = aval(y).shape
+    y = lax.transpose(y, adv_pos + other_pos)
+    sizes = [ys[k] for k in adv_pos]
+    others = [ys[k] for k in other_pos]
+    y = lax.reshape(y, (int(np.prod(sizes, dtype=np.int64)), *others))
+    arrays = [_index_array(dims[k][2], ys[k], dims[k][1]) for k in adv_pos]
+    flat, bshape = _flat_adv_index(arrays, sizes)
+    if isinstance(flat, np.ndarray):
+        flat = Array(flat, _aval_i32(flat.shape))
+    out = gather_rows(y, lax.reshape(flat, (int(np.prod(bshape, dtype=np.int64)),)))
+    out = lax.reshape(out, (*bshape, *others))
+    return _place(out, layout, len(bshape))
+
+
+def _aval_i32(shape):
+    from ..core.ir import ShapedArray
+    return ShapedArray(shape, dtypes.int32)
+
+
+def _place(out, layout, nb):
+    """Move the advanced block (leading ``nb`` dims) and insert ``None`` axes."""
+    kinds = [e[0] for e in layout]
+    adv_k = [k for k, kind in enumerate(kinds) if kind == "adv"]
+    adjacent = adv_k == list(range(adv_k[0], adv_k[-1] + 1))
+    n_new = kinds.count("new")
+    shape = aval(out).shape
+    out = lax.reshape(out, shape + (1,) * n_new)
+    order, slice_i, new_i = [], nb, len(shape)
+    if not adjacent:
+        order += list(range(nb))
+    for k, kind in enumerate(kinds):
+        if kind == "adv":
+            if adjacent and k == adv_k[0]:
+                order += list(range(nb))
+        elif kind == "slice":
+            order.append(slice_i)
+            slice_i += 1
+        else:
+            order.append(new_i)
+            new_i += 1
+    return lax.transpose(out, order)
+
+
+def getitem(x, idx):
+    """``x[idx]`` with NumPy's indexing rules (see the module docstring)."""
+    x = as_array(x)
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    items = _expand(idx, aval(x).shape)
+    advanced = any(_is_advanced(i) for i in items)
+    if advanced:
+        items = [np.asarray(_static_int(i, aval(x).shape[_axis_of(items, k)],
+                                        _axis_of(items, k)))
+                 if _is_int_scalar(i) else i for k, i in enumerate(items)]
+    y, layout = _basic(x, items, advanced)
+    if advanced:
+        return _advanced(y, layout)
+    n_new = sum(1 for e in layout if e[0] == "new")
+    if not n_new:
+        return y
+    kept = iter(aval(y).shape)
+    return lax.reshape(y, [1 if e[0] == "new" else next(kept) for e in layout])
+
+
+def _axis_of(items, k):
+    return sum(1 for i in items[:k] if i is not None)
+
+
+# ---- x.at[idx] --------------------------------------------------------------------------
+def _flat_positions(shape, idx):
+    """Flat positions (into ``x.ravel()``) of the elements ``x[idx]`` selects."""
+    size = int(np.prod(shape, dtype=np.int64))
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    if not any(isinstance(p, Tracer) for p in parts):
+        iota = np.arange(size, dtype=np.int32).reshape(shape)
+        concrete_idx = tuple(p.numpy() if isinstance(p, Array) else p for p in parts)
+        try:
+            pos = iota[concrete_idx]
+        except IndexError as e:
+            raise IndexError(f"[at] {e} (functrans follows NumPy for static indices)") from None
+        pos = np.asarray(pos, dtype=np.int32)
+        return Array(pos, _aval_i32(pos.shape))
+    iota = lax.reshape(lax.iota(dtypes.int32, size), shape)
+    return getitem(iota, idx)
+
+
+_SCATTERS = {"set": "scatter", "add": "scatter_add", "mul": "scatter_mul",
+             "min": "scatter_min", "max": "scatter_max"}
+
+
+def _scatter(x, idx, values, kind, mode=None):
+    from .shapes import ravel
+    from ._util import broadcast_to
+    x = as_array(x)
+    shape, dt = aval(x).shape, aval(x).dtype
+    pos = _flat_positions(shape, idx)
+    vals = as_array(values)
+    vals = lax.convert_element_type(vals, dt) if aval(vals).dtype != dt else vals
+    vals = ravel(broadcast_to(vals, aval(pos).shape))
+    flat_pos = lax.reshape(pos, (aval(pos).size, 1))
+    dn = lax.ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0,),
+                                     scatter_dims_to_operand_dims=(0,))
+    out = getattr(lax, _SCATTERS[kind])(ravel(x), flat_pos, vals, dn,
+                                        mode=mode or "promise_in_bounds")
+    return lax.reshape(out, shape)
+
+
+class _IndexUpdateRef:
+    """``x.at[idx]``: functional updates returning a new array (``jax`` semantics)."""
+
+    __slots__ = ("x", "idx")
+
+    def __init__(self, x, idx):
+        self.x, self.idx = x, idx
+
+    def get(self, *, indices_are_sorted=False, unique_indices=False, mode=None,
+            fill_value=None):
+        """``x[idx]``."""
+        return getitem(self.x, self.idx)
+
+    def set(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        """``x`` with ``x[idx] = values``."""
+        return _scatter(self.x, self.idx, values, "set", mode)
+
+    def add(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        """``x`` with ``x[idx] += values`` (repeated indices accumulate)."""
+        return _scatter(self.x, self.idx, values, "add", mode)
+
+    def subtract(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        """``x`` with ``x[idx] -= values``."""
+        from .ufuncs import negative
+        return _scatter(self.x, self.idx, negative(values), "add", mode)
+
+    def multiply(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        """``x`` with ``x[idx] *= values``."""
+        return _scatter(self.x, self.idx, values, "mul", mode)
+
+    mul = multiply
+
+    def divide(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        """``x`` with ``x[idx] /= values`` (inexact dtypes)."""
+        from .ufuncs import reciprocal
+        return _scatter(self.x, self.idx, reciprocal(values), "mul", mode)
+
+    def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):  # noqa: A003
+        """``x`` with ``x[idx] = minimum(x[idx], values)``."""
+        return _scatter(self.x, self.idx, values, "min", mode)
+
+    def max(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):  # noqa: A003
+        """``x`` with ``x[idx] = maximum(x[idx], values)``."""
+        return _scatter(self.x, self.idx, values, "max", mode)
+
+    def apply(self, func, *, indices_are_sorted=False, unique_indices=False, mode=None):
+        """``x`` with ``x[idx] = func(x[idx])``."""
+        return _scatter(self.x, self.idx, func(getitem(self.x, self.idx)), "set", mode)
+
+
+class _AtIndexer:
+    __slots__ = ("x",)
+
+    def __init__(self, x):
+        self.x = x
+
+    def __getitem__(self, idx) -> _IndexUpdateRef:
+        return _IndexUpdateRef(self.x, idx)

@@ -15,8 +15,9 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
-from ..core.registry import abstract_eval_rules, impl_rules
+from ..core.registry import abstract_eval_rules, impl_rules, vmap_rules
 from ..core.trace import Primitive
+from ._batching import elementwise_vmap
 
 
 def primitive(name: str, abstract_eval: Callable, impl: Callable, multiple_results=False
@@ -91,13 +92,17 @@ def naryop_abstract_eval(name: str, kind: str, out_dtype=None):
 
 
 def unary(name: str, np_fn: Callable, kind: str = "inexact") -> Primitive:
-    """An elementwise one-operand primitive with a NumPy impl."""
-    return primitive(name, naryop_abstract_eval(name, kind), np_fn)
+    """An elementwise one-operand primitive with a NumPy impl (and its vmap rule)."""
+    p = primitive(name, naryop_abstract_eval(name, kind), np_fn)
+    vmap_rules[p] = elementwise_vmap(p)
+    return p
 
 
 def binary(name: str, np_fn: Callable, kind: str = "number", out_dtype=None) -> Primitive:
-    """An elementwise two-operand primitive (equal shapes and dtypes)."""
-    return primitive(name, naryop_abstract_eval(name, kind, out_dtype), np_fn)
+    """An elementwise two-operand primitive (equal shapes and dtypes), with its vmap rule."""
+    p = primitive(name, naryop_abstract_eval(name, kind, out_dtype), np_fn)
+    vmap_rules[p] = elementwise_vmap(p)
+    return p
 
 
 def comparison(name: str, np_fn: Callable) -> Primitive:

@@ -18,7 +18,7 @@ import contextlib
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array
+from ..core.array import Array, aval_of
 from ..core.ir import ShapedArray
 from ..core.registry import abstract_eval_rules, impl_rules, vmap_rules
 from ..core.trace import Primitive, bind, bind1
@@ -73,6 +73,18 @@ def _collective(name: str, abstract_eval) -> Primitive:
     impl_rules[p] = _unbound_impl(name)
     named_axis_primitives.add(p)
     return p
+
+
+def _checked(prim, rule):
+    """``rule`` after abstract eval of the per-member avals (shapes and names checked)."""
+    def checked(axis_data, vals, bdims, **params):
+        avals = []
+        for v, b in zip(vals, bdims, strict=True):
+            a = aval_of(v, prim.name)
+            avals.append(a if b is None else a.update(shape=a.shape[:b] + a.shape[b + 1:]))
+        abstract_eval_rules[prim](*avals, **params)
+        return rule(axis_data, vals, bdims, **params)
+    return checked
 
 
 def _check_groups(name, axis_index_groups):
@@ -139,13 +151,16 @@ def _pmin_mapped(v, b):
 
 
 psum_p = _collective("psum", _preduce_abstract_eval("psum"))
-vmap_rules[psum_p] = _preduce_vmap(psum_p, _red("reduce_sum"), _psum_unmapped)
+_psum_vmap = _preduce_vmap(psum_p, _red("reduce_sum"), _psum_unmapped)
+vmap_rules[psum_p] = _checked(psum_p, _psum_vmap)
 
 pmax_p = _collective("pmax", _preduce_abstract_eval("pmax"))
-vmap_rules[pmax_p] = _preduce_vmap(pmax_p, _red("reduce_max"), lambda v, size: v)
+_pmax_vmap = _preduce_vmap(pmax_p, _red("reduce_max"), lambda v, size: v)
+vmap_rules[pmax_p] = _checked(pmax_p, _pmax_vmap)
 
 pmin_p = _collective("pmin", _preduce_abstract_eval("pmin"))
-vmap_rules[pmin_p] = _preduce_vmap(pmin_p, _pmin_mapped, lambda v, size: v)
+_pmin_vmap = _preduce_vmap(pmin_p, _pmin_mapped, lambda v, size: v)
+vmap_rules[pmin_p] = _checked(pmin_p, _pmin_vmap)
 
 
 # ---- axis_index -------------------------------------------------------------------------------
@@ -164,7 +179,7 @@ def _axis_index_vmap(axis_data, vals, bdims, *, axis_name):
 
 
 axis_index_p = _collective("axis_index", _axis_index_abstract_eval)
-vmap_rules[axis_index_p] = _axis_index_vmap
+vmap_rules[axis_index_p] = _checked(axis_index_p, _axis_index_vmap)
 
 
 # ---- all_gather(x): stack (or concatenate, tiled) every member's x along a new axis -------
@@ -202,7 +217,7 @@ def _all_gather_vmap(axis_data, vals, bdims, *, axis_name, all_gather_dimension,
 
 
 all_gather_p = _collective("all_gather", _all_gather_abstract_eval)
-vmap_rules[all_gather_p] = _all_gather_vmap
+vmap_rules[all_gather_p] = _checked(all_gather_p, _all_gather_vmap)
 
 
 # ---- all_to_all(x): member i's chunk j of split_axis goes to member j, at position i ------
@@ -252,7 +267,7 @@ def _all_to_all_untiled(x, split_axis, concat_axis):
 
 
 all_to_all_p = _collective("all_to_all", _all_to_all_abstract_eval)
-vmap_rules[all_to_all_p] = _all_to_all_vmap
+vmap_rules[all_to_all_p] = _checked(all_to_all_p, _all_to_all_vmap)
 
 
 # ---- ppermute(x, perm): member dst receives member src's x; others get zeros -------------
@@ -289,7 +304,7 @@ def _ppermute_vmap(axis_data, vals, bdims, *, axis_name, perm):
 
 
 ppermute_p = _collective("ppermute", _ppermute_abstract_eval)
-vmap_rules[ppermute_p] = _ppermute_vmap
+vmap_rules[ppermute_p] = _checked(ppermute_p, _ppermute_vmap)
 
 __all__ = ["psum_p", "pmax_p", "pmin_p", "axis_index_p", "all_gather_p", "all_to_all_p",
            "ppermute_p", "extend_axis_env", "bound_axis_size", "named_axis_primitives",

@@ -355,10 +355,19 @@ square_p = unary("square", np.square, "number")
 nextafter_p = binary("nextafter", np.nextafter, "float")
 atan2_p = binary("atan2", np.arctan2, "float")
 copy_p = unary("copy", np.array, "any")
+vmap_rules[rem_p] = elementwise_vmap(rem_p)
+vmap_rules[abs_p] = elementwise_vmap(abs_p)
+vmap_rules[sign_p] = elementwise_vmap(sign_p)
+vmap_rules[square_p] = elementwise_vmap(square_p)
+vmap_rules[nextafter_p] = elementwise_vmap(nextafter_p)
+vmap_rules[atan2_p] = elementwise_vmap(atan2_p)
+vmap_rules[copy_p] = elementwise_vmap(copy_p)
 
 # ---- rounding -----------------------------------------------------------------------------
 floor_p = unary("floor", np.floor, "float")
 ceil_p = unary("ceil", np.ceil, "float")
+vmap_rules[floor_p] = elementwise_vmap(floor_p)
+vmap_rules[ceil_p] = elementwise_vmap(ceil_p)
 
 
 class RoundingMethod(enum.IntEnum):
@@ -384,6 +393,7 @@ def _round_abstract_eval(x, *, rounding_method):
 
 
 round_p = primitive("round", _round_abstract_eval, _round_impl)
+vmap_rules[round_p] = elementwise_vmap(round_p)
 
 # ---- more transcendental ---------------------------------------------------------------
 exp2_p = unary("exp2", np.exp2)
@@ -402,6 +412,21 @@ acosh_p = unary("acosh", np.arccosh)
 atanh_p = unary("atanh", np.arctanh)
 is_finite_p = primitive("is_finite", naryop_abstract_eval("is_finite", "float", dtypes.bool_),
                         np.isfinite)
+vmap_rules[exp2_p] = elementwise_vmap(exp2_p)
+vmap_rules[log1p_p] = elementwise_vmap(log1p_p)
+vmap_rules[expm1_p] = elementwise_vmap(expm1_p)
+vmap_rules[rsqrt_p] = elementwise_vmap(rsqrt_p)
+vmap_rules[cbrt_p] = elementwise_vmap(cbrt_p)
+vmap_rules[tan_p] = elementwise_vmap(tan_p)
+vmap_rules[asin_p] = elementwise_vmap(asin_p)
+vmap_rules[acos_p] = elementwise_vmap(acos_p)
+vmap_rules[atan_p] = elementwise_vmap(atan_p)
+vmap_rules[sinh_p] = elementwise_vmap(sinh_p)
+vmap_rules[cosh_p] = elementwise_vmap(cosh_p)
+vmap_rules[asinh_p] = elementwise_vmap(asinh_p)
+vmap_rules[acosh_p] = elementwise_vmap(acosh_p)
+vmap_rules[atanh_p] = elementwise_vmap(atanh_p)
+vmap_rules[is_finite_p] = elementwise_vmap(is_finite_p)
 
 
 # ---- clamp(min, x, max): min and max are rank-0 or of x's shape -------------------------
@@ -418,3 +443,4 @@ def _clamp_abstract_eval(lo, x, hi):
 
 clamp_p = primitive("clamp", _clamp_abstract_eval,
                     lambda lo, x, hi: np.minimum(np.maximum(x, lo), hi))
+vmap_rules[clamp_p] = elementwise_vmap(clamp_p, scalar_operands=(0, 2))

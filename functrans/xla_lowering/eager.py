@@ -1,0 +1,56 @@
+"""Eager execution on an accelerator: each primitive runs as a cached one-op XLA
+executable on the device where its inputs live (no host round trip).
+
+On the CPU the NumPy impls are faster, so this is off there unless
+``FUNCTRANS_EAGER_ON_DEVICE=1`` (the tests use it to check the path on the CPU).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..core.array import Array, aval_of
+from ..core.ir import ClosedJaxpr, Eqn, Jaxpr, Var
+from ..core.registry import abstract_eval_rules
+from ..core.trace import Tracer, check_alive
+from ..interpreters.eval import eval_trace
+from . import runtime
+
+_one_op_jaxprs: dict = {}
+
+
+def _one_op_jaxpr(prim, avals: tuple, params: dict) -> ClosedJaxpr:
+    key = (prim, avals, tuple(params.items()))
+    closed = _one_op_jaxprs.get(key)
+    if closed is None:
+        invars = [Var(a) for a in avals]
+        outvars = [Var(a) for a in abstract_eval_rules[prim](*avals, **params)]
+        closed = ClosedJaxpr(Jaxpr([], invars, [Eqn(prim, invars, params, outvars)], outvars),
+                             [])
+        _one_op_jaxprs[key] = closed
+    return closed
+
+
+def device_op(prim, args, params) -> list:
+    """Run ``prim`` as a one-op executable on the device of its first device input."""
+    for x in args:
+        if isinstance(x, Tracer):
+            check_alive(x)
+    avals = tuple(aval_of(x, prim.name) for x in args)
+    device = next((x._dev for x in args if type(x) is Array and x._buf is not None), None)
+    try:
+        closed = _one_op_jaxpr(prim, avals, params)
+    except TypeError:  # unhashable params: not cached
+        return eval_trace.process_on_host(prim, args, params)
+    return runtime.compiled(closed, device or runtime.default_device(), prim.name)(*args)
+
+
+def enable(on: bool = True) -> None:
+    eval_trace.device_op = device_op if on else None
+
+
+def default_enabled() -> bool:
+    flag = os.environ.get("FUNCTRANS_EAGER_ON_DEVICE")
+    if flag is not None:
+        return flag not in ("0", "", "false")
+    return runtime.platform() != "cpu"
