@@ -1,7 +1,7 @@
 """Operators and array methods shared by ``Array`` and every ``Tracer``.
 
 Attached once at import so that a traced value behaves like an Array
-(``x + 1``, ``x @ w``, ``x.sum()``, ``x[0]``, ``x.T``, ...).
+(``x + 1``, ``x @ w``, ``x.sum()``, ``x[0]``, ``x.T``, ``x.at[i].set(v)``, ...).
 """
 
 from __future__ import annotations
@@ -9,51 +9,108 @@ from __future__ import annotations
 from . import numpy as fnp
 from .core.array import Array
 from .core.trace import Tracer
+from .numpy.indexing import _AtIndexer, getitem
 
 
 def _swap(fn):
     return lambda self, other: fn(other, self)
 
 
-_OPERATORS = {
-    "__add__": fnp.add, "__radd__": _swap(fnp.add),
-    "__sub__": fnp.subtract, "__rsub__": _swap(fnp.subtract),
-    "__mul__": fnp.multiply, "__rmul__": _swap(fnp.multiply),
-    "__truediv__": fnp.true_divide, "__rtruediv__": _swap(fnp.true_divide),
-    "__pow__": fnp.power, "__rpow__": _swap(fnp.power),
-    "__matmul__": fnp.matmul, "__rmatmul__": _swap(fnp.matmul),
-    "__eq__": fnp.equal, "__ne__": fnp.not_equal,
-    "__lt__": fnp.less, "__le__": fnp.less_equal,
-    "__gt__": fnp.greater, "__ge__": fnp.greater_equal,
-    "__neg__": fnp.negative, "__pos__": lambda x: x,
+def _defer(fn):
+    """Binary operators return NotImplemented for operands they do not know, so Python
+    can try the other operand's reflected method."""
+    def op(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        return fn(self, other)
+    return op
+
+
+def _is_operand(x) -> bool:
+    import numpy as np
+    return isinstance(x, (Array, Tracer, bool, int, float, complex, np.ndarray, np.generic,
+                          list, tuple)) or hasattr(x, "__array__")
+
+
+_BINARY = {
+    "add": fnp.add, "sub": fnp.subtract, "mul": fnp.multiply, "truediv": fnp.true_divide,
+    "floordiv": fnp.floor_divide, "mod": fnp.remainder, "pow": fnp.power,
+    "matmul": fnp.matmul, "and": fnp.bitwise_and, "or": fnp.bitwise_or,
+    "xor": fnp.bitwise_xor, "lshift": fnp.left_shift, "rshift": fnp.right_shift,
+    "divmod": fnp.divmod,
 }
+
+_OPERATORS = {f"__{k}__": _defer(f) for k, f in _BINARY.items()}
+_OPERATORS.update({f"__r{k}__": _defer(_swap(f)) for k, f in _BINARY.items()})
+_OPERATORS.update({
+    "__eq__": _defer(fnp.equal), "__ne__": _defer(fnp.not_equal),
+    "__lt__": _defer(fnp.less), "__le__": _defer(fnp.less_equal),
+    "__gt__": _defer(fnp.greater), "__ge__": _defer(fnp.greater_equal),
+    "__neg__": fnp.negative, "__pos__": fnp.positive, "__abs__": fnp.absolute,
+    "__invert__": fnp.bitwise_not,
+})
+
+
+def _shape_args(args):
+    return args[0] if len(args) == 1 and not isinstance(args[0], int) else args
+
+
+def _reshape(x, *shape, order="C"):
+    return fnp.reshape(x, _shape_args(shape), order)
+
+
+def _transpose(x, *axes):
+    axes = _shape_args(axes)
+    return fnp.transpose(x, axes if axes else None)
+
+
+def _astype(x, dtype, copy=False):
+    from . import lax
+    return lax.convert_element_type(x, fnp.dtype(dtype))
+
+
+def _clip(x, min=None, max=None):  # noqa: A002
+    return fnp.clip(x, min, max)
+
 
 _METHODS = {
-    "sum": fnp.sum, "mean": fnp.mean, "max": fnp.max, "argmax": fnp.argmax,
-    "transpose": lambda x, *axes: fnp.transpose(x, axes[0] if len(axes) == 1 and not
-                                                isinstance(axes[0], int) else (axes or None)),
-    "reshape": lambda x, *shape, order="C": fnp.reshape(
-        x, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape, order),
-    "ravel": fnp.ravel, "flatten": fnp.ravel, "squeeze": fnp.squeeze,
-    "astype": lambda x, dtype: fnp.asarray(x, dtype=dtype),
-    "dot": fnp.dot,
+    "sum": fnp.sum, "prod": fnp.prod, "mean": fnp.mean, "var": fnp.var, "std": fnp.std,
+    "max": fnp.max, "min": fnp.min, "argmax": fnp.argmax, "argmin": fnp.argmin,
+    "any": fnp.any, "all": fnp.all, "cumsum": fnp.cumsum, "cumprod": fnp.cumprod,
+    "ptp": fnp.ptp, "reshape": _reshape, "transpose": _transpose, "ravel": fnp.ravel,
+    "flatten": fnp.ravel, "squeeze": fnp.squeeze, "swapaxes": fnp.swapaxes,
+    "astype": _astype, "clip": _clip, "round": fnp.round, "dot": fnp.dot,
+    "sort": fnp.sort, "argsort": fnp.argsort, "take": fnp.take, "repeat": fnp.repeat,
+    "diagonal": fnp.diagonal, "trace": fnp.trace, "nonzero": fnp.nonzero,
+    "conj": fnp.conj, "conjugate": fnp.conjugate, "searchsorted": fnp.searchsorted,
+}
+
+_PROPERTIES = {
+    "T": lambda x: fnp.transpose(x),
+    "mT": lambda x: fnp.matrix_transpose(x),
+    "at": _AtIndexer,
+    "real": fnp.real,
+    "imag": fnp.imag,
 }
 
 
-def _getitem(x, idx):
-    from .numpy.indexing import getitem
-    return getitem(x, idx)
+def _tracer_item(x):
+    return x._concrete("x.item()").item()
+
+
+def _tracer_tolist(x):
+    return x._concrete("x.tolist()").tolist()
 
 
 def install() -> None:
     for cls in (Array, Tracer):
         for name, fn in {**_OPERATORS, **_METHODS}.items():
-            if name in getattr(cls, "_OWN_METHODS", ()):
-                continue
             setattr(cls, name, fn)
-        cls.T = property(lambda x: fnp.transpose(x))
-        cls.__getitem__ = _getitem
-        cls.__hash__ = None if cls is Array else cls.__hash__
+        for name, fn in _PROPERTIES.items():
+            setattr(cls, name, property(fn))
+        cls.__getitem__ = getitem
+    Tracer.item = _tracer_item
+    Tracer.tolist = _tracer_tolist
     Array.__hash__ = None
 
 

@@ -93,6 +93,8 @@ class _Static:
         self.nums, self.names, self.api = frozenset(nums), frozenset(names), api
 
     def split(self, args, kwargs):
+        if not self.nums and not self.names:
+            return args, kwargs, ((), ())
         nargs = len(args)
         nums = {n % nargs if n < 0 else n for n in self.nums if -nargs <= n < nargs}
         dyn_args = tuple(a for i, a in enumerate(args) if i not in nums)
@@ -120,7 +122,8 @@ class _Static:
 def _trace_flat(fun, static: _Static, args, kwargs, api: str):
     dyn_args, dyn_kwargs, skey = static.split(args, kwargs)
     leaves, in_tree = tree_flatten((dyn_args, dyn_kwargs))
-    avals = tuple(_leaf_aval(x, api, i) for i, x in enumerate(leaves))
+    avals = tuple([x.aval if type(x) is Array else _leaf_aval(x, api, i)
+                   for i, x in enumerate(leaves)])
     return leaves, in_tree, avals, skey
 
 
@@ -235,9 +238,12 @@ class Jitted:
 
     def _execute(self, entry, leaves):
         device = _device_of_args(leaves)
-        exe = runtime.compiled(entry.closed, device, entry.name, entry.donated)
-        if device is runtime.default_device() and not entry.donated:
-            entry.exe = exe
+        if entry.exe is not None and device is entry.exe.device:
+            exe = entry.exe
+        else:
+            exe = runtime.compiled(entry.closed, device, entry.name, entry.donated)
+            if device is runtime.default_device() and not entry.donated:
+                entry.exe = exe
         outs = exe(*leaves)
         for leaf, donated in zip(leaves, entry.donated, strict=False):
             if donated and type(leaf) is Array:

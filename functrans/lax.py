@@ -582,3 +582,43 @@ def _scatter(prim):
 scatter, scatter_add, scatter_mul, scatter_min, scatter_max = map(
     _scatter, (_ix.scatter_p, _ix.scatter_add_p, _ix.scatter_mul_p, _ix.scatter_min_p,
                _ix.scatter_max_p))
+
+
+# ---- stop_gradient ------------------------------------------------------------------------
+
+def _stop_gradient_impl(x):
+    return x
+
+
+def _make_stop_gradient():
+    from .higher_order.custom_derivatives import custom_jvp
+    stop = custom_jvp(_stop_gradient_impl)
+    stop.defjvp(lambda primals, tangents: (stop(primals[0]),
+                                           bind1(_ew.mul_p, tangents[0],
+                                                 _scalar_as(0, aval_of(tangents[0]).dtype)
+                                                 if not isinstance(tangents[0], Tracer)
+                                                 else _scalar_as(0, tangents[0].dtype))))
+    return stop
+
+
+_stop_gradient = None
+
+
+def stop_gradient(x):
+    """``x`` with a zero derivative (``jax.lax.stop_gradient``), over pytrees.
+
+    Example:
+        >>> grad(lambda x: x * lax.stop_gradient(x))(3.0)
+        Array(3., dtype=float32)
+    """
+    global _stop_gradient
+    from .tree_util import tree_map
+    if _stop_gradient is None:
+        _stop_gradient = _make_stop_gradient()
+
+    def leaf(v):
+        if isinstance(v, builtins.bool | builtins.int | builtins.float) or not dtypes.is_inexact(
+                (v.aval if isinstance(v, Tracer) else aval_of(v)).dtype):
+            return v
+        return _stop_gradient(v)
+    return tree_map(leaf, x)

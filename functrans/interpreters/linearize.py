@@ -164,3 +164,26 @@ def hoist_tracer_consts(jaxpr: Jaxpr, consts: list) -> tuple[ClosedJaxpr, list]:
 
 __all__ = ["PartialEvalTrace", "LinearJaxpr", "linearize_flat", "eval_linear",
            "partial_eval_jaxpr", "hoist_tracer_consts", "Zero"]
+
+
+_dce_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def dce_closed(closed: ClosedJaxpr, keep: tuple[bool, ...]) -> ClosedJaxpr:
+    """``closed`` with only the outputs marked in ``keep`` and the equations they need
+    (inputs unchanged); cached per jaxpr object and mask."""
+    per = _dce_cache.setdefault(closed, {})
+    hit = per.get(keep)
+    if hit is None:
+        from ..core.ir import Var
+        jaxpr = closed.jaxpr
+        outvars = [v for v, k in zip(jaxpr.outvars, keep, strict=True) if k]
+        live = {v for v in outvars if type(v) is Var}
+        eqns = []
+        for eqn in reversed(jaxpr.eqns):
+            if any(v in live for v in eqn.outvars):
+                eqns.append(eqn)
+                live.update(x for x in eqn.inputs if type(x) is Var)
+        hit = per[keep] = ClosedJaxpr(
+            Jaxpr(jaxpr.constvars, jaxpr.invars, eqns[::-1], outvars), closed.consts)
+    return hit

@@ -127,6 +127,17 @@ def _to_batched_full(v, b, r, rank, out_bdim, batched, scalar_operands):
                  sharding=None)
 
 
+def axis_param_vmap(prim, param: str = "axis"):
+    """The vmap rule of a one-operand op whose ``axis`` param names one logical axis and
+    whose result keeps the batch axis in place (cumsum, rev-like ops)."""
+    def rule(axis_data, vals, bdims, **params):
+        (x,), (b,) = vals, bdims
+        params[param] = physical_axis(params[param], b)
+        outs = bind(prim, x, **params)
+        return outs, [b] * len(outs)
+    return rule
+
+
 def reduction_vmap(prim):
     """The vmap rule of a reduction with an ``axes`` param: the batch axis stays where
     it is and the reduced axes are renumbered around it."""

@@ -17,7 +17,7 @@ from ..core import dtypes
 from ..core.ir import ShapedArray
 from ..core.registry import abstract_eval_rules, impl_rules, vmap_rules
 from ..core.trace import Primitive
-from ._batching import elementwise_vmap
+from ._batching import elementwise_vmap, reduction_vmap
 
 
 def primitive(name: str, abstract_eval: Callable, impl: Callable, multiple_results=False
@@ -122,6 +122,8 @@ def reduce_abstract_eval(name: str, kind: str, out_dtype=None):
 
 
 def reduction(name: str, np_fn: Callable, kind: str = "number") -> Primitive:
-    """A reduction over static ``axes``: ``np_fn(x, axis=axes)``."""
-    return primitive(name, reduce_abstract_eval(name, kind),
-                     lambda x, *, axes: np_fn(x, axis=tuple(axes)))
+    """A reduction over static ``axes``: ``np_fn(x, axis=axes)`` (with its vmap rule)."""
+    p = primitive(name, reduce_abstract_eval(name, kind),
+                  lambda x, *, axes: np_fn(x, axis=tuple(axes)))
+    vmap_rules[p] = reduction_vmap(p)
+    return p

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.ir import ShapedArray
+from ..core.registry import vmap_rules
+from ._batching import axis_param_vmap
 from ._builders import check_dtype, primitive
 
 
@@ -30,7 +32,9 @@ def _cumulative_impl(accumulate):
 
 
 def cumulative(name: str, accumulate, kind: str = "number"):
-    return primitive(name, _cumulative_abstract_eval(name, kind), _cumulative_impl(accumulate))
+    p = primitive(name, _cumulative_abstract_eval(name, kind), _cumulative_impl(accumulate))
+    vmap_rules[p] = axis_param_vmap(p)
+    return p
 
 
 cumsum_p = cumulative("cumsum", np.add.accumulate)

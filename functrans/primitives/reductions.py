@@ -92,3 +92,4 @@ def _argmin_impl(x, *, axes, index_dtype):
 
 
 argmin_p = primitive("argmin", _argmin_abstract_eval, _argmin_impl)
+vmap_rules[argmin_p] = reduction_vmap(argmin_p)

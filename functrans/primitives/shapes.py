@@ -10,8 +10,8 @@ from ..core.ir import ShapedArray
 from ..core.registry import declare_no_rule, jvp_rules, transpose_rules
 from . import _ops as ops
 from ..core.registry import vmap_rules
-from ..core.trace import bind
-from ._batching import bdim_at_front, physical_axis
+from ..core.trace import bind, bind1
+from ._batching import bdim_at_front, moveaxis, physical_axis
 from ._builders import check_axes, primitive
 
 
@@ -233,6 +233,15 @@ rev_p = primitive("rev", _rev_abstract_eval,
                   lambda x, *, dimensions: np.flip(x, tuple(dimensions)).copy())
 
 
+def _rev_vmap(axis_data, vals, bdims, *, dimensions):
+    (x,), (b,) = vals, bdims
+    dims = tuple(physical_axis(d % (len(x.shape) - 1), b) for d in dimensions)
+    return bind(rev_p, x, dimensions=dims), [b]
+
+
+vmap_rules[rev_p] = _rev_vmap
+
+
 # ---- concatenate(*operands, dimension) ------------------------------------------------------
 def _concatenate_abstract_eval(*xs, dimension):
     if not xs:
@@ -258,6 +267,14 @@ def _concatenate_abstract_eval(*xs, dimension):
 
 concatenate_p = primitive("concatenate", _concatenate_abstract_eval,
                           lambda *xs, dimension: np.concatenate(xs, axis=dimension))
+
+
+def _concatenate_vmap(axis_data, vals, bdims, *, dimension):
+    xs = [bdim_at_front(x, b, axis_data.size) for x, b in zip(vals, bdims, strict=True)]
+    return bind(concatenate_p, *xs, dimension=dimension + 1), [0]
+
+
+vmap_rules[concatenate_p] = _concatenate_vmap
 
 
 # ---- pad(x, padding_value, padding_config=((lo, hi, interior), ...)) ------------------------
@@ -298,6 +315,34 @@ def _pad_impl(x, padding_value, *, padding_config):
 pad_p = primitive("pad", _pad_abstract_eval, _pad_impl)
 
 
+def _pad_vmap(axis_data, vals, bdims, *, padding_config):
+    (x, pv), (b, pv_b) = vals, bdims
+    x = bdim_at_front(x, b, axis_data.size)
+    config = ((0, 0, 0), *padding_config)
+    if pv_b is None:
+        return bind(pad_p, x, pv, padding_config=config), [0]
+    # a batched padding value: pad with a placeholder, then select per batch member
+    from ._batching import reshape, shape_of
+    pv = moveaxis(pv, pv_b, 0)
+    first = reshape(bind1(slice_p, pv, start_indices=(0,), limit_indices=(1,), strides=None),
+                    ())
+    padded = bind1(pad_p, x, first, padding_config=config)
+    ones = bind1(broadcast_in_dim_p, np.bool_(True), shape=shape_of(x), broadcast_dimensions=(),
+                 sharding=None)
+    inside = bind1(pad_p, ones, np.bool_(False), padding_config=config)
+    fill = bind1(broadcast_in_dim_p, pv, shape=shape_of(padded),
+                 broadcast_dimensions=(0,), sharding=None)
+    return bind(_select_n_p(), inside, fill, padded), [0]
+
+
+def _select_n_p():
+    from .elementwise import select_n_p
+    return select_n_p
+
+
+vmap_rules[pad_p] = _pad_vmap
+
+
 # ---- bitcast_convert_type: reinterpret the bits (widths may differ) -------------------------
 def _bitcast_convert_type_abstract_eval(x, *, new_dtype):
     new_dtype = dtypes.check_supported(new_dtype, "bitcast_convert_type")
@@ -325,3 +370,11 @@ def _bitcast_convert_type_impl(x, *, new_dtype):
 
 bitcast_convert_type_p = primitive("bitcast_convert_type", _bitcast_convert_type_abstract_eval,
                                    _bitcast_convert_type_impl)
+
+
+def _bitcast_convert_type_vmap(axis_data, vals, bdims, *, new_dtype):
+    x = bdim_at_front(vals[0], bdims[0], axis_data.size)
+    return bind(bitcast_convert_type_p, x, new_dtype=new_dtype), [0]
+
+
+vmap_rules[bitcast_convert_type_p] = _bitcast_convert_type_vmap
