@@ -22,6 +22,7 @@ from ._autodiff_api import (  # noqa: F401
 )
 from .higher_order.checkpoint import checkpoint, remat  # noqa: F401
 from .higher_order.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
+from . import test_util  # noqa: F401
 from .core.array import Array  # noqa: F401
 from .core.trace import ConcretizationTypeError, UnexpectedTracerError  # noqa: F401
 from .interpreters.staging import eval_jaxpr  # noqa: F401

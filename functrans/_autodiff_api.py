@@ -248,9 +248,10 @@ def _check_grad_inputs(dyn, nums, api):
             a = _aval(leaf)
             if not dtypes.is_inexact(a.dtype):
                 raise TypeError(f"[{api}] requires real- or complex-valued inputs (a float "
-                                f"dtype), but argument {i} has dtype {a.str_short()}; to "
-                                "differentiate with respect to integers use vjp (float0 "
-                                "cotangents), or convert the argument to a float dtype")
+                                f"dtype), but argument {i} has dtype {a.dtype} "
+                                f"({a.str_short()}); to differentiate with respect to "
+                                "integers use vjp (float0 cotangents), or convert the "
+                                "argument to a float dtype")
 
 
 def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False

@@ -33,7 +33,7 @@ class OpRecord:
     nargs: int = 1
     shapes: tuple = ELEMENTWISE_SHAPES  # each entry: one shape for all operands, or a tuple
     dtypes: tuple = FLOATS
-    domain: str = "any"  # any | positive | unit | small_int | nonzero | bool
+    domain: str = "any"  # any | positive | unit | ge1 | small_int | nonzero | bool
     differentiable: bool = True
     linear_in: tuple = ()  # operand positions in which the op is linear (for transpose tests)
     lowering_op: str | None = None  # substring expected in the StableHLO
@@ -60,6 +60,8 @@ def make_operand(rng: np.random.Generator, shape, dtype, domain: str) -> np.ndar
         x = np.abs(x) + 0.5
     elif domain == "unit":
         x = np.clip(x * 0.4, -0.9, 0.9)
+    elif domain == "ge1":
+        x = np.abs(x) + 1.1
     elif domain == "nonzero":
         x = np.where(np.abs(x) < 0.3, 0.5, x)
     return np.asarray(x, dtype=dtype)
@@ -159,5 +161,228 @@ DOT = [
        lowering_op="stablehlo.dot_general"),
 ]
 
+# ---- issue 3: the rest of jax.lax's primitives ----------------------------------------------
+SIGNED = FLOATS + (I32, np.int8)
+INTS_BOOL = INTS + (BOOL,)
+SPECIAL_TOL = dict(rtol=1e-4, atol=1e-5)
+
+
+def _un(name, lowering_op, dtypes=FLOATS, **kw):
+    return _r(name, getattr(flax, name), getattr(jax.lax, name), dtypes=dtypes,
+              lowering_op=lowering_op, **kw)
+
+
+def _bin(name, lowering_op, dtypes=NUMBERS, **kw):
+    return _un(name, lowering_op, dtypes, nargs=2, **kw)
+
+
+ELEMENTWISE_EXTRA = [
+    _bin("rem", "stablehlo.remainder", domain="nonzero"),
+    _un("abs", "stablehlo.abs", SIGNED),
+    _un("sign", "stablehlo.sign", NUMBERS),
+    _un("floor", "stablehlo.floor"),
+    _un("ceil", "stablehlo.ceil"),
+    _r("round_away", flax.round, jax.lax.round, lowering_op="stablehlo.round_nearest_afz"),
+    _r("round_even", lambda x: flax.round(x, flax.RoundingMethod.TO_NEAREST_EVEN),
+       lambda x: jax.lax.round(x, jax.lax.RoundingMethod.TO_NEAREST_EVEN),
+       lowering_op="stablehlo.round_nearest_even"),
+    _un("exp2", "stablehlo.exponential"),
+    _un("log1p", "stablehlo.log_plus_one", domain="positive"),
+    _un("expm1", "stablehlo.exponential_minus_one"),
+    _un("rsqrt", "stablehlo.rsqrt", domain="positive"),
+    _un("cbrt", "stablehlo.cbrt"),
+    _un("tan", "stablehlo.tan", domain="unit"),
+    _un("asin", "chlo.asin", domain="unit"),
+    _un("acos", "chlo.acos", domain="unit"),
+    _un("atan", "chlo.atan"),
+    _un("sinh", "chlo.sinh"),
+    _un("cosh", "chlo.cosh"),
+    _un("asinh", "chlo.asinh"),
+    _un("acosh", "chlo.acosh", domain="ge1"),
+    _un("atanh", "chlo.atanh", domain="unit"),
+    _bin("atan2", "stablehlo.atan2", FLOATS, domain="nonzero"),
+    _un("is_finite", "stablehlo.is_finite", differentiable=False),
+    _bin("nextafter", "chlo.next_after", (F32, F16), differentiable=False),
+    _un("square", "stablehlo.multiply", NUMBERS),
+    _r("clamp", flax.clamp, jax.lax.clamp, nargs=3, dtypes=NUMBERS,
+       shapes=(((), (2, 3), ()), ((3,), (3,), (3,)), ((), (), ())),
+       lowering_op="stablehlo.clamp"),
+    _r("copy", lambda x: flax.copy_p.bind1(x), lambda x: jax.lax.copy_p.bind(x),
+       dtypes=NUMBERS, linear_in=(0,)),
+]
+
+SPECIAL = [
+    _un("erf", "chlo.erf", (F32,), tol=SPECIAL_TOL),
+    _un("erfc", "chlo.erfc", (F32,), tol=SPECIAL_TOL),
+    _un("erf_inv", "chlo.erf_inv", (F32,), domain="unit", tol=SPECIAL_TOL),
+    _un("lgamma", "chlo.lgamma", (F32,), domain="positive", tol=SPECIAL_TOL),
+    _un("digamma", "chlo.digamma", (F32,), domain="positive", tol=SPECIAL_TOL),
+]
+
+BITWISE = [
+    *[_bin(f"bitwise_{n}", f"stablehlo.{n}", INTS_BOOL, differentiable=False)
+      for n in ("and", "or", "xor")],
+    _un("bitwise_not", "stablehlo.not", INTS_BOOL, differentiable=False),
+    *[_bin(n, f"stablehlo.{n}", INTS, differentiable=False)
+      for n in ("shift_left", "shift_right_logical", "shift_right_arithmetic")],
+    _un("population_count", "stablehlo.popcnt", INTS, differentiable=False),
+]
+
+_PAD_CONFIGS = {1: [(2, -1, 1)], 2: [(1, -1, 1), (0, 2, 0)]}
+
+SHAPES_EXTRA = [
+    _r("rev", lambda x: flax.rev(x, (0, 2)), lambda x: jax.lax.rev(x, (0, 2)),
+       shapes=((2, 3, 4),), dtypes=NUMBERS, linear_in=(0,), lowering_op="stablehlo.reverse"),
+    _r("concatenate", lambda a, b: flax.concatenate([a, b], 0),
+       lambda a, b: jax.lax.concatenate([a, b], 0), nargs=2,
+       shapes=(((2, 3), (4, 3)), ((1,), (2,))), dtypes=NUMBERS, linear_in=(0, 1),
+       lowering_op="stablehlo.concatenate"),
+    _r("concatenate_3", lambda a, b, c: flax.concatenate([a, b, c], 1),
+       lambda a, b, c: jax.lax.concatenate([a, b, c], 1), nargs=3,
+       shapes=(((2, 1), (2, 3), (2, 2)),), dtypes=(F32,), linear_in=(0, 1, 2),
+       lowering_op="stablehlo.concatenate"),
+    _r("pad", lambda x, v: flax.pad(x, v, _PAD_CONFIGS[x.ndim]),
+       lambda x, v: jax.lax.pad(x, v, _PAD_CONFIGS[x.ndim]), nargs=2,
+       shapes=(((2, 3), ()), ((3,), ())), dtypes=NUMBERS, linear_in=(0, 1),
+       lowering_op="stablehlo.pad"),
+    _r("bitcast_f32_i32", lambda x: flax.bitcast_convert_type(x, np.int32),
+       lambda x: jax.lax.bitcast_convert_type(x, np.int32), dtypes=(F32,),
+       differentiable=False, lowering_op="stablehlo.bitcast_convert"),
+    _r("bitcast_f32_u8", lambda x: flax.bitcast_convert_type(x, np.uint8),
+       lambda x: jax.lax.bitcast_convert_type(x, np.uint8), dtypes=(F32,),
+       differentiable=False, lowering_op="stablehlo.bitcast_convert"),
+    _r("bitcast_u8_f32", lambda x: flax.bitcast_convert_type(x, np.float32),
+       lambda x: jax.lax.bitcast_convert_type(x, np.float32), shapes=((4,), (2, 4)),
+       dtypes=(U8,), differentiable=False, lowering_op="stablehlo.bitcast_convert"),
+]
+
+
+def _reduce_rec(name, axes, dtypes, lowering_op, **kw):
+    return _r(name, lambda x: getattr(flax, name)(x, axes),
+              lambda x: getattr(jax.lax, name)(x, axes), shapes=((2, 3, 4), (3, 1)),
+              dtypes=dtypes, lowering_op=lowering_op, **kw)
+
+
+REDUCTIONS_EXTRA = [
+    _reduce_rec("reduce_min", (1,), NUMBERS, "stablehlo.minimum"),
+    _reduce_rec("reduce_prod", (0, 1), NUMBERS, "stablehlo.multiply"),
+    *[_reduce_rec(f"reduce_{n}", (1,), INTS_BOOL, f"stablehlo.{n}", differentiable=False)
+      for n in ("and", "or", "xor")],
+    _r("argmin", lambda x: flax.argmin(x, 1, np.int32),
+       lambda x: jax.lax.argmin(x, 1, np.int32), shapes=((2, 5), (3, 4, 2)),
+       dtypes=NUMBERS, differentiable=False, lowering_op="stablehlo.reduce"),
+]
+
+
+def _cum_rec(name, dtypes=NUMBERS, reverse=False, **kw):
+    return _r(f"{name}{'_reverse' if reverse else ''}",
+              lambda x: getattr(flax, name)(x, 0, reverse),
+              lambda x: getattr(jax.lax, name)(x, 0, reverse), shapes=((4,), (3, 2)),
+              dtypes=dtypes, lowering_op="stablehlo.reduce_window", **kw)
+
+
+CUMULATIVE = [
+    _cum_rec("cumsum", linear_in=(0,)),
+    _cum_rec("cumsum", reverse=True, linear_in=(0,)),
+    _cum_rec("cumprod"),
+    _cum_rec("cummax"),
+    _cum_rec("cummin", reverse=True),
+    _cum_rec("cumlogsumexp", FLOATS),
+    _cum_rec("cumlogsumexp", FLOATS, reverse=True),
+]
+
+SORT_SHAPES = ((5,), (3, 4))
+
+SORTING = [
+    _r("sort", flax.sort, jax.lax.sort, shapes=SORT_SHAPES, dtypes=NUMBERS,
+       lowering_op="stablehlo.sort"),
+    _r("sort_dim0", lambda x: flax.sort(x, 0), lambda x: jax.lax.sort(x, 0),
+       shapes=((3, 4), (5,)), dtypes=(F32, I32), lowering_op="stablehlo.sort"),
+    _r("sort_key_val", lambda k, v: flax.sort_key_val(k, v)[1],
+       lambda k, v: jax.lax.sort_key_val(k, v)[1], nargs=2, shapes=SORT_SHAPES,
+       dtypes=(I32, np.int8), lowering_op="stablehlo.sort"),
+    _r("sort_2_keys", lambda a, b, c: flax.sort((a, b, c), num_keys=2)[2],
+       lambda a, b, c: jax.lax.sort((a, b, c), num_keys=2)[2], nargs=3, shapes=SORT_SHAPES,
+       dtypes=(I32,), differentiable=False, lowering_op="stablehlo.sort"),
+    _r("top_k_values", lambda x: flax.top_k(x, 2)[0], lambda x: jax.lax.top_k(x, 2)[0],
+       shapes=SORT_SHAPES, dtypes=(F32, I32, BF16), lowering_op="chlo.top_k"),
+    _r("top_k_indices_axis0", lambda x: flax.top_k(x, 2, axis=0)[1],
+       lambda x: jax.lax.top_k(x, 2, axis=0)[1], shapes=SORT_SHAPES, dtypes=(F32, I32),
+       differentiable=False, lowering_op="chlo.top_k"),
+]
+
+
+def _i32(*rows):
+    return np.asarray(rows, np.int32)
+
+
+_GDN = jax.lax.GatherDimensionNumbers
+_SDN = jax.lax.ScatterDimensionNumbers
+_FGDN = flax.GatherDimensionNumbers
+_FSDN = flax.ScatterDimensionNumbers
+_ROWS = _i32([4], [0], [2], [4])
+
+
+def _gather_rec(name, shape, idx, dn, sizes, **kw):
+    mode = kw.pop("mode", None)
+    return _r(name, lambda x: flax.gather(x, idx, _FGDN(*dn), sizes, mode=mode),
+              lambda x: jax.lax.gather(x, idx, _GDN(*dn), sizes, mode=mode),
+              shapes=(shape,), dtypes=NUMBERS, linear_in=(0,), lowering_op="stablehlo.gather",
+              **kw)
+
+
+def _scatter_rec(name, kind, shapes, idx, dn, **kw):
+    mode = kw.pop("mode", None)
+    dtypes_ = kw.pop("dtypes", (F32, I32))
+    return _r(name, lambda x, u: getattr(flax, kind)(x, idx, u, _FSDN(*dn), mode=mode),
+              lambda x, u: getattr(jax.lax, kind)(x, idx, u, _SDN(*dn), mode=mode),
+              nargs=2, shapes=(shapes,), dtypes=dtypes_, lowering_op="stablehlo.scatter", **kw)
+
+
+INDEXING = [
+    _r("dynamic_slice", lambda x: flax.dynamic_slice(x, (np.int32(1), -1), (2, 2)),
+       lambda x: jax.lax.dynamic_slice(x, (np.int32(1), -1), (2, 2)), shapes=((3, 4),),
+       dtypes=NUMBERS, linear_in=(0,), lowering_op="stablehlo.dynamic_slice"),
+    _r("dynamic_slice_clamped",
+       lambda x: flax.dynamic_slice(x, (np.array(5, np.int32), np.array(-9, np.int32)), (2, 3)),
+       lambda x: jax.lax.dynamic_slice(x, (np.array(5, np.int32), np.array(-9, np.int32)),
+                                       (2, 3)),
+       shapes=((3, 4),), dtypes=(F32,), linear_in=(0,), lowering_op="stablehlo.dynamic_slice"),
+    _r("dynamic_update_slice",
+       lambda x, u: flax.dynamic_update_slice(x, u, (np.int32(3), np.array(1, np.int32))),
+       lambda x, u: jax.lax.dynamic_update_slice(x, u, (np.int32(3), np.array(1, np.int32))),
+       nargs=2, shapes=(((4, 5), (2, 3)),), dtypes=NUMBERS, linear_in=(0, 1),
+       lowering_op="stablehlo.dynamic_update_slice"),
+    _gather_rec("gather_rows", (5, 3), _ROWS, ((1,), (0,), (0,)), (1, 3)),
+    _gather_rec("gather_points", (3, 4), _i32([0, 1], [2, 3], [1, 0]), ((), (0, 1), (0, 1)),
+                (1, 1)),
+    _gather_rec("gather_windows_clip", (4, 5), _i32([1, 2], [3, 0], [-2, 9]),
+                ((1, 2), (), (0, 1)), (2, 3), mode="clip"),
+    _gather_rec("gather_fill", (3, 2), _i32([5], [-1], [1], [2]), ((1,), (0,), (0,)), (1, 2),
+                mode="fill"),
+    _gather_rec("gather_batching", (2, 4, 3), np.asarray([[[3], [0], [1]], [[2], [2], [0]]],
+                                                         np.int32),
+                ((2,), (1,), (1,), (0,), (0,)), (1, 1, 3)),
+    _scatter_rec("scatter_add_rows", "scatter_add", ((5, 3), (4, 3)), _i32([4], [0], [4], [7]),
+                 ((1,), (0,), (0,)), linear_in=(0, 1), dtypes=(F32, I32, np.int8)),
+    _scatter_rec("scatter_rows", "scatter", ((5, 3), (2, 3)), _i32([1], [3]),
+                 ((1,), (0,), (0,)), dtypes=(F32, I32, BOOL)),
+    _scatter_rec("scatter_mul", "scatter_mul", ((5, 3), (3, 3)), _i32([1], [1], [-1]),
+                 ((1,), (0,), (0,))),
+    _scatter_rec("scatter_min_points", "scatter_min", ((3, 4), (3,)),
+                 _i32([0, 1], [2, 3], [0, 1]), ((), (0, 1), (0, 1))),
+    _scatter_rec("scatter_max_points", "scatter_max", ((3, 4), (3,)),
+                 _i32([0, 1], [2, 3], [0, 1]), ((), (0, 1), (0, 1))),
+    _scatter_rec("scatter_add_clip", "scatter_add", ((4, 5), (2, 2, 3)), _i32([3, 4], [-1, 1]),
+                 ((1, 2), (), (0, 1)), mode="clip", linear_in=(0, 1)),
+    _scatter_rec("scatter_add_batching", "scatter_add", ((2, 4, 3), (2, 3, 3)),
+                 np.asarray([[[3], [0], [3]], [[2], [2], [0]]], np.int32),
+                 ((2,), (1,), (1,), (0,), (0,)), linear_in=(0, 1)),
+]
+
+
 FAMILIES = {"elementwise": ELEMENTWISE, "shapes": SHAPES, "reductions": REDUCTIONS, "dot": DOT}
+FAMILIES.update(elementwise_extra=ELEMENTWISE_EXTRA, special=SPECIAL, bitwise=BITWISE,
+                shapes_extra=SHAPES_EXTRA, reductions_extra=REDUCTIONS_EXTRA,
+                cumulative=CUMULATIVE, sorting=SORTING, indexing=INDEXING)
 ALL_RECORDS = [r for recs in FAMILIES.values() for r in recs]

@@ -180,3 +180,60 @@ def test_error_unbound_axis_name():
 
 def test_both_namespaces_listed():
     assert {m.name for m in BOTH} == {"functrans", "jax"}
+
+
+# ---- composition with differentiation ----------------------------------------------------
+
+def _mlp_loss(m):
+    def loss(params, x, y):
+        h = m.np.tanh(x @ params["w1"] + params["b1"])
+        out = h @ params["w2"]
+        return m.np.sum((out - y) ** 2)
+    return loss
+
+
+PARAMS = {"w1": rng.standard_normal((4, 5)).astype(np.float32),
+          "b1": rng.standard_normal(5).astype(np.float32),
+          "w2": rng.standard_normal((5, 2)).astype(np.float32)}
+XB = rng.standard_normal((6, 4)).astype(np.float32)
+YB = rng.standard_normal((6, 2)).astype(np.float32)
+
+
+def test_vmap_of_grad_per_example_gradients():
+    def make(m):
+        return m.ft.vmap(m.ft.grad(_mlp_loss(m)), in_axes=(None, 0, 0))(PARAMS, XB, YB)
+    _tree_close(*_both(make))
+
+
+def test_jit_vmap_grad_and_vmap_grad_jit():
+    def make(m):
+        g = m.ft.grad(_mlp_loss(m))
+        return (m.jit(m.ft.vmap(g, in_axes=(None, 0, 0)))(PARAMS, XB, YB),
+                m.ft.vmap(m.jit(g), in_axes=(None, 0, 0))(PARAMS, XB, YB))
+    _tree_close(*_both(make))
+
+
+def test_grad_of_vmap():
+    def make(m):
+        def total(params):
+            losses = m.ft.vmap(_mlp_loss(m), in_axes=(None, 0, 0))(params, XB, YB)
+            return losses.sum()
+        return m.ft.grad(total)(PARAMS)
+    _tree_close(*_both(make))
+
+
+def test_vmap_of_jvp_and_jvp_of_vmap():
+    def make(m):
+        f = lambda a: m.np.sin(a) * a.sum()  # noqa: E731
+        t = m.np.ones_like(X) * 0.5
+        return (m.ft.vmap(lambda a, ta: m.ft.jvp(f, (a,), (ta,)))(X, t),
+                m.ft.jvp(m.ft.vmap(f), (X,), (t,)))
+    _tree_close(*_both(make))
+
+
+def test_vmap_of_grad_with_psum():
+    def make(m):
+        def f(w, x):
+            return m.lax.psum(m.np.sum(m.np.tanh(x * w)), "b")
+        return m.ft.vmap(m.ft.grad(f), in_axes=(None, 0), axis_name="b")(V, X)
+    _tree_close(*_both(make))

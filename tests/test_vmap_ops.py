@@ -52,21 +52,27 @@ def _loop(f, args, axes, size, out_axis):
     return np.stack(outs, axis=out_axis % ndim)
 
 
-def _out_axis(data, rec, args, axes):
-    out = jax.eval_shape(jax.vmap(rec.jx, in_axes=axes), *args)
-    return data.draw(st.integers(-out.ndim, out.ndim - 1), label="out_axis")
+def _jax_vmap(rec, args, axes, size, out_axis):
+    """jax.vmap on the same program; where JAX's own batching rule rejects the case (e.g.
+    bitcast with a trailing batch axis, clamp with batched scalar bounds) fall back to
+    JAX's per-example results stacked along out_axis."""
+    try:
+        return to_np(jax.vmap(rec.jx, in_axes=axes, out_axes=out_axis)(*args))
+    except (TypeError, ValueError):
+        return _loop(lambda *xs: to_np(rec.jx(*xs)), args, axes, size, out_axis)
 
 
 @pytest.mark.parametrize("rec", ALL_RECORDS, ids=lambda r: r.name)
 @given(data=st.data())
 def test_vmap_matches_loop_and_jax(rec, data):
     args, axes, size, dtype = _draw_case(data, rec)
-    out_axis = _out_axis(data, rec, args, axes)
+    first = np.asarray(rec.ft(*[a if ax is None else np.take(a, 0, axis=ax)
+                                for a, ax in zip(args, axes, strict=True)]))
+    out_axis = data.draw(st.integers(-first.ndim - 1, first.ndim), label="out_axis")
     got = ft.vmap(rec.ft, in_axes=axes, out_axes=out_axis)(*args)
     expected_loop = _loop(rec.ft, args, axes, size, out_axis)
     assert_close(got, expected_loop, **rec.tol)
-    expected_jax = to_np(jax.vmap(rec.jx, in_axes=axes, out_axes=out_axis)(*args))
-    assert_close(got, expected_jax, **rec.tol)
+    assert_close(got, _jax_vmap(rec, args, axes, size, out_axis), **rec.tol)
 
 
 @pytest.mark.parametrize("rec", ALL_RECORDS, ids=lambda r: r.name)

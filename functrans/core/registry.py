@@ -27,7 +27,7 @@ partial_eval_rules: dict = {}
 lowering_rules: dict = {}
 
 # Primitives that have no rule of a kind on purpose: {kind: {prim: reason}}.
-no_rule_reasons: dict[str, dict] = {"jvp": {}, "transpose": {}, "vmap": {}}
+no_rule_reasons: dict[str, dict] = {"jvp": {}, "transpose": {}, "vmap": {}, "lowering": {}}
 
 
 def declare_no_rule(kind: str, prim, reason: str) -> None:

@@ -263,6 +263,10 @@ class _VJPRules:
             idx = tree_flatten(idx_tree)[0]
             vals = [None] * len(idx) if ct_i is None else tree_flatten(ct_i)[0]
             for j, v in zip(idx, vals, strict=True):
+                if v is not None and _ops.aval(v).shape != self.in_avals[j].shape:
+                    raise ValueError(f"[custom_vjp] bwd of {self.cv.__name__} returned a "
+                                     f"cotangent {_ops.aval(v).str_short()} for an input "
+                                     f"{self.in_avals[j].str_short()}; shapes must match")
                 out[j] = v
         return out
 

@@ -13,7 +13,8 @@ from .. import lax
 from ..core import dtypes
 from ..core.array import Array, aval_of
 from ..core.ir import ShapedArray
-from ..core.trace import Tracer
+from ..core.trace import Tracer, bind1
+from ..primitives.elementwise import convert_element_type_p
 
 _PY_SCALARS = (bool, int, float, complex)
 
@@ -77,7 +78,7 @@ def promote_dtypes_inexact(*args):
     args = promote_dtypes(*args)
     if not args or dtypes.is_inexact(aval(args[0]).dtype):
         return args
-    return [lax._convert_weak(as_array(a), dtypes.float32) for a in args]
+    return [convert(as_array(a), dtypes.float32, aval(a).weak_type) for a in args]
 
 
 def _cast(x, dtype, weak):
@@ -89,8 +90,16 @@ def _cast(x, dtype, weak):
     a = aval(x)
     if a.dtype == dtype:
         return x if not a.weak_type or weak else lax.convert_element_type(x, dtype)
-    x = as_array(x)
-    return lax._convert_weak(x, dtype) if weak else lax.convert_element_type(x, dtype)
+    return convert(as_array(x), dtype, weak)
+
+
+def convert(x, dtype, weak: bool = False):
+    """Cast ``x`` to ``dtype`` with the given weak type (promotion makes the operands of
+    a weakly typed result weak, as JAX does)."""
+    a = aval(x)
+    if a.dtype == dtype and a.weak_type == weak:
+        return x
+    return bind1(convert_element_type_p, x, new_dtype=np.dtype(dtype), weak_type=weak)
 
 
 def result_dtype(*args) -> np.dtype:
@@ -129,16 +138,16 @@ def broadcast_to(x, shape_):
 
 
 def promote_and_broadcast(*args, api: str = "functrans.numpy"):
-    """Promote dtypes, then broadcast array operands to a common shape (rank-0 values
-    stay rank-0: the primitives broadcast them)."""
-    args = promote_dtypes(*args)
-    return broadcast_all(*args, api=api)
+    """Promote dtypes, then broadcast every operand to the common shape."""
+    return broadcast_all(*promote_dtypes(*args), api=api)
 
 
-def broadcast_all(*args, api: str = "functrans.numpy"):
+def broadcast_all(*args, api: str = "functrans.numpy", keep_scalars: bool = False):
+    """Broadcast every operand to the common shape (rank-0 operands stay rank-0 with
+    ``keep_scalars``: the elementwise primitives broadcast them)."""
     shapes = [aval(a).shape for a in args]
     shape_ = broadcast_shapes(*shapes, api=api)
-    return [a if s == shape_ or s == () else broadcast_to(a, shape_)
+    return [a if s == shape_ or (keep_scalars and s == ()) else broadcast_to(a, shape_)
             for a, s in zip(args, shapes, strict=True)]
 
 

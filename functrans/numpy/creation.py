@@ -81,14 +81,15 @@ def _shape_tuple(shape):
 def full(shape, fill_value, dtype=None, *, device=None):
     """An array of ``shape`` filled with ``fill_value`` (``jax.numpy.full``)."""
     shape = _shape_tuple(shape)
+    weak = False
     if dtype is None:
-        dtype = dtypes.dtype_and_weak(fill_value)[0]
+        dtype, weak = dtypes.dtype_and_weak(fill_value)
     dtype = _dtype(dtype)
     if isinstance(fill_value, (Tracer, Array)) or (hasattr(fill_value, "shape")
                                                    and np.shape(fill_value)):
         from ._util import broadcast_to
         return broadcast_to(lax.convert_element_type(as_array(fill_value), dtype), shape)
-    return Array(np.full(shape, fill_value, dtype=dtype), ShapedArray(shape, dtype))
+    return Array(np.full(shape, fill_value, dtype=dtype), ShapedArray(shape, dtype, weak))
 
 
 def zeros(shape, dtype=None, *, device=None):

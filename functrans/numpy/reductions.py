@@ -92,7 +92,7 @@ def _minmax(name, lax_fn):
                 raise ValueError(f"[{name}] reductions with where= need an initial= value "
                                  "for the rows where no element is selected")
             a = _masked(a, where, initial)
-        if initial is None and any(aval(a).shape[ax] == 0 for ax in axes):
+        if initial is None and builtins.any(aval(a).shape[ax] == 0 for ax in axes):
             raise ValueError(f"[{name}] zero-size array to reduction operation {name} which "
                              "has no identity; pass initial=")
         res = lax_fn(a, axes)

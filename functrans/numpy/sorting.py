@@ -17,7 +17,7 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.ir import ShapedArray
 from ._util import (
-    as_array, aval, broadcast_shapes, broadcast_to, canonical_axis, concrete, is_traced,
+    as_array, aval, broadcast_shapes, convert, broadcast_to, canonical_axis, concrete, is_traced,
     promote_dtypes, promote_dtypes_inexact, reduction_axes,
 )
 
@@ -35,6 +35,9 @@ def _clip_index(idx, n):
 
 def gather_rows(x, idx, mode="clip", fill_value=None):
     """``x[idx]`` for ``x`` of shape ``(N, *rest)`` and int32 ``idx`` of any shape."""
+    if aval(idx).ndim == 0:
+        out = gather_rows(x, lax.reshape(idx, (1,)), mode, fill_value)
+        return lax.reshape(out, aval(out).shape[1:])
     nd_i = aval(idx).ndim
     rest = aval(x).shape[1:]
     dn = lax.GatherDimensionNumbers(offset_dims=tuple(range(nd_i, nd_i + len(rest))),
@@ -126,6 +129,8 @@ def argsort(a, axis=-1, *, kind=None, order=None, stable=True, descending=False)
         rev_idx = argsort(lax.rev(a, (ax,)), ax, stable=stable)
         return lax.sub(lax.full(aval(a).shape, n - 1, dtypes.int32), lax.rev(rev_idx, (ax,)))
     iota = lax.broadcasted_iota(dtypes.int32, aval(a).shape, ax)
+    if dtypes.is_inexact(aval(a).dtype):
+        a = lax.add(a, 0.0)  # sort -0.0 and 0.0 as equal, as JAX does
     _, idx = lax.sort((a, iota), dimension=ax, is_stable=stable, num_keys=1)
     return idx
 
@@ -250,7 +255,9 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
     from .ufuncs import add, ceil, floor, multiply, subtract
     if method not in ("linear", "lower", "higher", "nearest", "midpoint"):
         raise ValueError(f"[quantile] unknown method {method!r}")
-    a, q = (as_array(x) for x in promote_dtypes_inexact(a, q))
+    (a,) = promote_dtypes_inexact(a)
+    a = as_array(a)
+    q = convert(as_array(promote_dtypes_inexact(q)[0]), aval(a).dtype)
     shape = aval(a).shape
     axes = reduction_axes(axis, len(shape), "quantile")
     kept = [i for i in range(len(shape)) if i not in axes]

@@ -31,7 +31,7 @@ def _doc(fn, name, text):
 def _binary(lax_fn, name, inexact=False):
     def fn(x, y, /):
         args = promote_dtypes_inexact(x, y) if inexact else promote_dtypes(x, y)
-        return lax_fn(*broadcast_all(*args, api=name))
+        return lax_fn(*broadcast_all(*args, api=name, keep_scalars=True))
     return _doc(fn, name, f"Elementwise binary ``{name}`` with broadcasting")
 
 
@@ -57,9 +57,11 @@ def _int_passthrough(lax_fn, name):
 
 
 # ---- arithmetic --------------------------------------------------------------------
-add = _binary(lax.add, "add")
+add = _binary(lambda x, y: lax.select(x, x, y) if aval(x).dtype == dtypes.bool_ else
+              lax.add(x, y), "add")
 subtract = _binary(lax.sub, "subtract")
-multiply = _binary(lax.mul, "multiply")
+multiply = _binary(lambda x, y: lax.select(x, y, x) if aval(x).dtype == dtypes.bool_ else
+                   lax.mul(x, y), "multiply")
 maximum = _binary(lax.max, "maximum")
 minimum = _binary(lax.min, "minimum")
 true_divide = _binary(lax.div, "true_divide", inexact=True)
@@ -256,7 +258,7 @@ floor = _int_passthrough(lambda x: lax.floor(x), "floor")
 ceil = _int_passthrough(lambda x: lax.ceil(x), "ceil")
 trunc = _int_passthrough(lambda x: lax.select(lax.lt(x, 0), lax.ceil(x), lax.floor(x)), "trunc")
 fix = trunc
-rint = _int_passthrough(lambda x: lax.round(x, lax.RoundingMethod.TO_NEAREST_EVEN), "rint")
+rint = _unary(lambda x: lax.round(x, lax.RoundingMethod.TO_NEAREST_EVEN), "rint")
 
 
 def round(a, decimals: int = 0, out=None):  # noqa: A001 (numpy name)
@@ -269,9 +271,9 @@ def round(a, decimals: int = 0, out=None):  # noqa: A001 (numpy name)
         factor = 10 ** (-decimals)
         return lax.mul(floor_divide(lax.add(a, factor // 2), factor), factor)
     if decimals == 0:
-        return rint(a)
+        return lax.round(a, lax.RoundingMethod.TO_NEAREST_EVEN)
     factor = 10.0 ** decimals
-    return lax.div(rint(lax.mul(a, factor)), factor)
+    return lax.div(lax.round(lax.mul(a, factor), lax.RoundingMethod.TO_NEAREST_EVEN), factor)
 
 
 around = round

@@ -206,3 +206,19 @@ def linear_jvp(prim):
     def jvp(primals, tangents, **params):
         return bind(prim, *primals, **params), bind(prim, *tangents, **params)
     return jvp
+
+
+def zero_jvp(prim):
+    """The jvp rule of a piecewise-constant primitive (floor, sign, ...): zero tangent."""
+    def jvp(primals, tangents, **params):
+        outs = bind(prim, *primals, **params)
+        return outs, [full_like(o, 0) for o in outs]
+    return jvp
+
+
+def unary_jvp(prim, deriv):
+    """The jvp rule ``t * deriv(x, out)`` of an elementwise one-operand primitive."""
+    def jvp(primals, tangents, **params):
+        out = bind1(prim, *primals, **params)
+        return [out], [mul(tangents[0], deriv(primals[0], out))]
+    return jvp

@@ -47,5 +47,11 @@ def _shift_right_arithmetic(x, y):
 shift_left_p = binary("shift_left", _shift_left, "int")
 shift_right_logical_p = binary("shift_right_logical", _shift_right_logical, "int")
 shift_right_arithmetic_p = binary("shift_right_arithmetic", _shift_right_arithmetic, "int")
-population_count_p = unary("population_count",
-                           lambda x: np.bitwise_count(x).astype(x.dtype), "int")
+
+
+def _population_count(x):
+    unsigned = np.asarray(x).view(np.dtype(f"uint{x.dtype.itemsize * 8}"))
+    return np.bitwise_count(unsigned).astype(x.dtype)  # bitwise_count(-1) would count |x|
+
+
+population_count_p = unary("population_count", _population_count, "int")

@@ -20,7 +20,14 @@ import numpy as np
 from ..core import dtypes
 from ..core.array import Array, aval_of
 from ..core.ir import ShapedArray
-from ..core.registry import abstract_eval_rules, impl_rules, vmap_rules
+from ..core.registry import (
+    abstract_eval_rules,
+    declare_no_rule,
+    impl_rules,
+    jvp_rules,
+    transpose_rules,
+    vmap_rules,
+)
 from ..core.trace import Primitive, bind, bind1
 from ._batching import bdim_at_front, moveaxis, physical_axis, reshape, shape_of
 
@@ -309,3 +316,38 @@ vmap_rules[ppermute_p] = _checked(ppermute_p, _ppermute_vmap)
 __all__ = ["psum_p", "pmax_p", "pmin_p", "axis_index_p", "all_gather_p", "all_to_all_p",
            "ppermute_p", "extend_axis_env", "bound_axis_size", "named_axis_primitives",
            "physical_axis"]
+
+
+# ---- differentiation: the linear collectives ----------------------------------------------
+def _linear_jvp(prim):
+    def jvp(primals, tangents, **params):
+        return bind(prim, *primals, **params), bind(prim, *tangents, **params)
+    return jvp
+
+
+def _psum_transpose(cts, *args, axes, axis_index_groups=None):
+    return bind(psum_p, *cts, axes=axes, axis_index_groups=axis_index_groups)
+
+
+def _ppermute_transpose(cts, x, *, axis_name, perm):
+    inverse = tuple((dst, src) for src, dst in perm)
+    return bind(ppermute_p, cts[0], axis_name=axis_name, perm=inverse)
+
+
+def _all_to_all_transpose(cts, x, *, axis_name, split_axis, concat_axis, tiled=False,
+                          axis_index_groups=None):
+    return bind(all_to_all_p, cts[0], axis_name=axis_name, split_axis=concat_axis,
+                concat_axis=split_axis, tiled=tiled, axis_index_groups=axis_index_groups)
+
+
+jvp_rules[psum_p] = _linear_jvp(psum_p)
+transpose_rules[psum_p] = _psum_transpose
+jvp_rules[ppermute_p] = _linear_jvp(ppermute_p)
+transpose_rules[ppermute_p] = _ppermute_transpose
+jvp_rules[all_to_all_p] = _linear_jvp(all_to_all_p)
+transpose_rules[all_to_all_p] = _all_to_all_transpose
+jvp_rules[all_gather_p] = _linear_jvp(all_gather_p)
+declare_no_rule("transpose", all_gather_p, "needs psum_scatter (reduce_scatter), not built")
+declare_no_rule("jvp", pmax_p, "not differentiable here yet (JAX has no rule either)")
+declare_no_rule("jvp", pmin_p, "not differentiable here yet (JAX has no rule either)")
+declare_no_rule("jvp", axis_index_p, "no operands: an integer constant per member")

@@ -8,6 +8,8 @@ import numpy as np
 
 from ..core.ir import ShapedArray
 from ..core.registry import vmap_rules
+from ..core.registry import jvp_rules, transpose_rules
+from . import _ops as ops
 from ._batching import axis_param_vmap
 from ._builders import check_dtype, primitive
 
@@ -42,3 +44,11 @@ cumprod_p = cumulative("cumprod", np.multiply.accumulate)
 cummax_p = cumulative("cummax", np.maximum.accumulate)
 cummin_p = cumulative("cummin", np.minimum.accumulate)
 cumlogsumexp_p = cumulative("cumlogsumexp", np.logaddexp.accumulate, "float")
+
+
+def _cumsum_transpose(cts, x, *, axis, reverse):
+    return [cumsum_p.bind1(cts[0], axis=axis, reverse=not reverse)]
+
+
+jvp_rules[cumsum_p] = ops.linear_jvp(cumsum_p)
+transpose_rules[cumsum_p] = _cumsum_transpose

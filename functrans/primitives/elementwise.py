@@ -363,11 +363,36 @@ vmap_rules[nextafter_p] = elementwise_vmap(nextafter_p)
 vmap_rules[atan2_p] = elementwise_vmap(atan2_p)
 vmap_rules[copy_p] = elementwise_vmap(copy_p)
 
+
+def _rem_jvp(primals, tangents):
+    (x, y), (tx, ty) = primals, tangents
+    q = ops.div(x, y)
+    trunc_q = ops.mul(sign_p.bind1(q), floor_p.bind1(abs_p.bind1(q)))
+    return [rem_p.bind1(x, y)], [ops.sub(tx, ops.mul(ty, trunc_q))]
+
+
+def _atan2_jvp(primals, tangents):
+    (x, y), (tx, ty) = primals, tangents
+    denom = ops.add(ops.mul(x, x), ops.mul(y, y))
+    return [atan2_p.bind1(x, y)], [ops.div(ops.sub(ops.mul(tx, y), ops.mul(ty, x)), denom)]
+
+
+jvp_rules[rem_p] = _rem_jvp
+jvp_rules[abs_p] = ops.unary_jvp(abs_p, lambda x, out: sign_p.bind1(x))
+jvp_rules[sign_p] = ops.zero_jvp(sign_p)
+jvp_rules[square_p] = ops.unary_jvp(square_p, lambda x, out: ops.mul(ops.full_like(x, 2), x))
+jvp_rules[atan2_p] = _atan2_jvp
+jvp_rules[copy_p] = ops.linear_jvp(copy_p)
+transpose_rules[copy_p] = lambda cts, x: [copy_p.bind1(cts[0])]
+declare_no_rule("jvp", nextafter_p, "nextafter is piecewise constant with jumps everywhere")
+
 # ---- rounding -----------------------------------------------------------------------------
 floor_p = unary("floor", np.floor, "float")
 ceil_p = unary("ceil", np.ceil, "float")
 vmap_rules[floor_p] = elementwise_vmap(floor_p)
 vmap_rules[ceil_p] = elementwise_vmap(ceil_p)
+jvp_rules[floor_p] = ops.zero_jvp(floor_p)
+jvp_rules[ceil_p] = ops.zero_jvp(ceil_p)
 
 
 class RoundingMethod(enum.IntEnum):
@@ -394,6 +419,7 @@ def _round_abstract_eval(x, *, rounding_method):
 
 round_p = primitive("round", _round_abstract_eval, _round_impl)
 vmap_rules[round_p] = elementwise_vmap(round_p)
+jvp_rules[round_p] = ops.zero_jvp(round_p)
 
 # ---- more transcendental ---------------------------------------------------------------
 exp2_p = unary("exp2", np.exp2)
@@ -429,6 +455,39 @@ vmap_rules[atanh_p] = elementwise_vmap(atanh_p)
 vmap_rules[is_finite_p] = elementwise_vmap(is_finite_p)
 
 
+def _one_minus_sq(x):
+    return ops.sub(ops.full_like(x, 1), ops.mul(x, x))
+
+
+jvp_rules[exp2_p] = ops.unary_jvp(
+    exp2_p, lambda x, out: ops.mul(out, ops.full_like(out, 0.6931471805599453)))
+jvp_rules[log1p_p] = ops.unary_jvp(
+    log1p_p, lambda x, out: ops.div(ops.full_like(x, 1), ops.add(x, ops.full_like(x, 1))))
+jvp_rules[expm1_p] = ops.unary_jvp(expm1_p, lambda x, out: ops.add(out, ops.full_like(out, 1)))
+jvp_rules[rsqrt_p] = ops.unary_jvp(
+    rsqrt_p, lambda x, out: ops.mul(ops.full_like(x, -0.5), ops.div(out, x)))
+jvp_rules[cbrt_p] = ops.unary_jvp(
+    cbrt_p, lambda x, out: ops.mul(ops.full_like(x, 1 / 3), ops.integer_pow(out, -2)))
+jvp_rules[tan_p] = ops.unary_jvp(
+    tan_p, lambda x, out: ops.add(ops.full_like(out, 1), ops.mul(out, out)))
+jvp_rules[asin_p] = ops.unary_jvp(asin_p, lambda x, out: rsqrt_p.bind1(_one_minus_sq(x)))
+jvp_rules[acos_p] = ops.unary_jvp(
+    acos_p, lambda x, out: ops.neg(rsqrt_p.bind1(_one_minus_sq(x))))
+jvp_rules[atan_p] = ops.unary_jvp(
+    atan_p, lambda x, out: ops.div(ops.full_like(x, 1), ops.add(ops.full_like(x, 1),
+                                                                ops.mul(x, x))))
+jvp_rules[sinh_p] = ops.unary_jvp(sinh_p, lambda x, out: cosh_p.bind1(x))
+jvp_rules[cosh_p] = ops.unary_jvp(cosh_p, lambda x, out: sinh_p.bind1(x))
+jvp_rules[asinh_p] = ops.unary_jvp(
+    asinh_p, lambda x, out: rsqrt_p.bind1(ops.add(ops.mul(x, x), ops.full_like(x, 1))))
+jvp_rules[acosh_p] = ops.unary_jvp(
+    acosh_p, lambda x, out: rsqrt_p.bind1(ops.mul(ops.sub(x, ops.full_like(x, 1)),
+                                                  ops.add(x, ops.full_like(x, 1)))))
+jvp_rules[atanh_p] = ops.unary_jvp(
+    atanh_p, lambda x, out: ops.div(ops.full_like(x, 1), _one_minus_sq(x)))
+declare_no_rule("jvp", is_finite_p, "boolean output (zero tangent)")
+
+
 # ---- clamp(min, x, max): min and max are rank-0 or of x's shape -------------------------
 def _clamp_abstract_eval(lo, x, hi):
     if lo.shape not in ((), x.shape) or hi.shape not in ((), x.shape):
@@ -444,3 +503,21 @@ def _clamp_abstract_eval(lo, x, hi):
 clamp_p = primitive("clamp", _clamp_abstract_eval,
                     lambda lo, x, hi: np.minimum(np.maximum(x, lo), hi))
 vmap_rules[clamp_p] = elementwise_vmap(clamp_p, scalar_operands=(0, 2))
+
+
+def _clamp_jvp(primals, tangents):
+    """The tangent of whichever operand the result equals (as in JAX)."""
+    (lo, x, hi), (t_lo, t_x, t_hi) = primals, tangents
+    out = clamp_p.bind1(lo, x, hi)
+    shape = ops.aval(x).shape
+    t_lo, t_hi = (ops.broadcast_in_dim(t, shape, ()) if ops.aval(t).shape != shape else t
+                  for t in (t_lo, t_hi))
+    zeros = ops.full_like(x, 0)
+    from_lo = ops.select_n(gt_p.bind1(lo, x), zeros, ops.select_n(lt_p.bind1(lo, hi), zeros,
+                                                                   t_lo))
+    in_range = ops.select_n(gt_p.bind1(x, lo), zeros, ops.select_n(lt_p.bind1(x, hi), zeros, t_x))
+    from_hi = ops.select_n(lt_p.bind1(hi, x), zeros, t_hi)
+    return [out], [ops.add(ops.add(from_lo, in_range), from_hi)]
+
+
+jvp_rules[clamp_p] = _clamp_jvp

@@ -19,6 +19,11 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
+from ..core.registry import vmap_rules
+from ..core.registry import jvp_rules, transpose_rules
+from . import _ops as ops
+from ..core.trace import bind, bind1
+from ._batching import bdim_at_front
 from ._builders import primitive
 
 
@@ -96,6 +101,57 @@ def _dynamic_slice_impl(x, *indices, slice_sizes):
 dynamic_slice_p = primitive("dynamic_slice", _dynamic_slice_abstract_eval, _dynamic_slice_impl)
 
 
+def _index_vector(indices, bdims, size):
+    """Scalar start indices (some batched) as one ``(size, len(indices))`` int32 array."""
+    from . import elementwise, shapes
+    cols = []
+    for i, b in zip(indices, bdims, strict=True):
+        i = bind1(elementwise.convert_element_type_p, i, new_dtype=np.dtype(np.int32),
+                  weak_type=False, sharding=None)
+        cols.append(bind1(shapes.broadcast_in_dim_p, i, shape=(size, 1),
+                          broadcast_dimensions=() if b is None else (0,), sharding=None))
+    return bind1(shapes.concatenate_p, *cols, dimension=1)
+
+
+def _zero_index(like):
+    from ..core.array import Array
+    dtype = like.dtype if hasattr(like, "dtype") else np.dtype(np.int32)
+    return Array(np.zeros((), dtype), ShapedArray((), dtype))
+
+
+def _dynamic_slice_vmap(axis_data, vals, bdims, *, slice_sizes):
+    (x, *indices), (xb, *ibs) = vals, bdims
+    x = bdim_at_front(x, xb, axis_data.size)
+    if all(b is None for b in ibs):
+        return bind(dynamic_slice_p, x, _zero_index(indices[0] if indices else 0), *indices,
+                    slice_sizes=(axis_data.size, *slice_sizes)), [0]
+    ndim = len(indices)  # batched starts: one clamped gather window per batch member
+    dn = GatherDimensionNumbers(offset_dims=tuple(range(1, ndim + 1)), collapsed_slice_dims=(),
+                                start_index_map=tuple(range(1, ndim + 1)),
+                                operand_batching_dims=(0,), start_indices_batching_dims=(0,))
+    return bind(gather_p, x, _index_vector(indices, ibs, axis_data.size), dimension_numbers=dn,
+                slice_sizes=(1, *slice_sizes), indices_are_sorted=False, unique_indices=False,
+                mode=GatherScatterMode.CLIP, fill_value=None), [0]
+
+
+vmap_rules[dynamic_slice_p] = _dynamic_slice_vmap
+
+
+def _dynamic_slice_jvp(primals, tangents, *, slice_sizes):
+    x, *idx = primals
+    return ([dynamic_slice_p.bind1(x, *idx, slice_sizes=slice_sizes)],
+            [dynamic_slice_p.bind1(tangents[0], *idx, slice_sizes=slice_sizes)])
+
+
+def _dynamic_slice_transpose(cts, x, *idx, slice_sizes):
+    zeros = ops.zeros_aval(x.aval)
+    return [dynamic_update_slice_p.bind1(zeros, cts[0], *idx)] + [None] * len(idx)
+
+
+jvp_rules[dynamic_slice_p] = _dynamic_slice_jvp
+transpose_rules[dynamic_slice_p] = _dynamic_slice_transpose
+
+
 # ---- dynamic_update_slice(x, update, *start_indices) -----------------------------------------
 def _dynamic_update_slice_abstract_eval(x, update, *indices):
     _check_indices("dynamic_update_slice", x, indices)
@@ -117,6 +173,45 @@ def _dynamic_update_slice_impl(x, update, *indices):
 
 dynamic_update_slice_p = primitive("dynamic_update_slice", _dynamic_update_slice_abstract_eval,
                                    _dynamic_update_slice_impl)
+
+
+def _dynamic_update_slice_vmap(axis_data, vals, bdims):
+    (x, update, *indices), (xb, ub, *ibs) = vals, bdims
+    x = bdim_at_front(x, xb, axis_data.size)
+    update = bdim_at_front(update, ub, axis_data.size)
+    if all(b is None for b in ibs):
+        return bind(dynamic_update_slice_p, x, update, _zero_index(indices[0] if indices else 0), *indices), [0]
+    ndim = len(indices)  # batched starts: one clamped scatter window per batch member
+    dn = ScatterDimensionNumbers(
+        update_window_dims=tuple(range(1, ndim + 1)), inserted_window_dims=(),
+        scatter_dims_to_operand_dims=tuple(range(1, ndim + 1)), operand_batching_dims=(0,),
+        scatter_indices_batching_dims=(0,))
+    return bind(scatter_p, x, _index_vector(indices, ibs, axis_data.size), update,
+                dimension_numbers=dn, indices_are_sorted=True, unique_indices=True,
+                mode=GatherScatterMode.CLIP), [0]
+
+
+vmap_rules[dynamic_update_slice_p] = _dynamic_update_slice_vmap
+
+
+def _dynamic_update_slice_jvp(primals, tangents):
+    x, update, *idx = primals
+    return ([dynamic_update_slice_p.bind1(x, update, *idx)],
+            [dynamic_update_slice_p.bind1(tangents[0], tangents[1], *idx)])
+
+
+def _dynamic_update_slice_transpose(cts, x, update, *idx):
+    ct = cts[0]
+    u_aval = update.aval if ops.is_undefined(update) else ops.aval(update)
+    ct_x = dynamic_update_slice_p.bind1(ct, ops.zeros_aval(u_aval), *idx) \
+        if ops.is_undefined(x) else None
+    ct_u = dynamic_slice_p.bind1(ct, *idx, slice_sizes=u_aval.shape) \
+        if ops.is_undefined(update) else None
+    return [ct_x, ct_u] + [None] * len(idx)
+
+
+jvp_rules[dynamic_update_slice_p] = _dynamic_update_slice_jvp
+transpose_rules[dynamic_update_slice_p] = _dynamic_update_slice_transpose
 
 
 # ---- shared by gather and scatter ------------------------------------------------------------
@@ -236,6 +331,42 @@ def _gather_impl(x, indices, *, dimension_numbers, slice_sizes, indices_are_sort
 gather_p = primitive("gather", _gather_abstract_eval, _gather_impl)
 
 
+def _plus1(dims):
+    return tuple(d + 1 for d in dims)
+
+
+def _gather_vmap(axis_data, vals, bdims, *, dimension_numbers, slice_sizes, **params):
+    """Operand batched: its batch axis is a new leading full-size window (output axis 0).
+    Indices batched: a new leading batch axis of the indices (output axis 0). Both: the
+    two axes pair up as gather batching dims."""
+    (x, idx), (xb, ib) = vals, bdims
+    dn, n = dimension_numbers, axis_data.size
+    if ib is None:
+        x = bdim_at_front(x, xb, n)
+        dn = GatherDimensionNumbers(
+            (0, *_plus1(dn.offset_dims)), _plus1(dn.collapsed_slice_dims),
+            _plus1(dn.start_index_map), _plus1(dn.operand_batching_dims),
+            dn.start_indices_batching_dims)
+        return bind(gather_p, x, idx, dimension_numbers=dn, slice_sizes=(n, *slice_sizes),
+                    **params), [0]
+    idx = bdim_at_front(idx, ib, n)
+    if xb is None:
+        dn = GatherDimensionNumbers(
+            _plus1(dn.offset_dims), dn.collapsed_slice_dims, dn.start_index_map,
+            dn.operand_batching_dims, _plus1(dn.start_indices_batching_dims))
+        return bind(gather_p, x, idx, dimension_numbers=dn, slice_sizes=slice_sizes,
+                    **params), [0]
+    x = bdim_at_front(x, xb, n)
+    dn = GatherDimensionNumbers(
+        _plus1(dn.offset_dims), _plus1(dn.collapsed_slice_dims), _plus1(dn.start_index_map),
+        (0, *_plus1(dn.operand_batching_dims)), (0, *_plus1(dn.start_indices_batching_dims)))
+    return bind(gather_p, x, idx, dimension_numbers=dn, slice_sizes=(1, *slice_sizes),
+                **params), [0]
+
+
+vmap_rules[gather_p] = _gather_vmap
+
+
 # ---- scatter family: operand, indices, updates -----------------------------------------------
 def scatter_window_sizes(x_shape, updates_shape, dn) -> list[int]:
     """The update window's size along every operand axis (1 on inserted/batching axes)."""
@@ -306,3 +437,25 @@ scatter_add_p = _scatter_prim("scatter-add", np.add.at)
 scatter_mul_p = _scatter_prim("scatter-mul", np.multiply.at)
 scatter_min_p = _scatter_prim("scatter-min", np.minimum.at)
 scatter_max_p = _scatter_prim("scatter-max", np.maximum.at)
+
+
+def _scatter_vmap(prim):
+    """Every operand batched at the front; the batch axes pair up as scatter batching dims
+    (an unbatched operand is materialized: each member scatters into its own copy)."""
+    def rule(axis_data, vals, bdims, *, dimension_numbers, **params):
+        x, idx, upd = (bdim_at_front(v, b, axis_data.size)
+                       for v, b in zip(vals, bdims, strict=True))
+        dn = dimension_numbers
+        dn = ScatterDimensionNumbers(
+            _plus1(dn.update_window_dims), _plus1(dn.inserted_window_dims),
+            _plus1(dn.scatter_dims_to_operand_dims), (0, *_plus1(dn.operand_batching_dims)),
+            (0, *_plus1(dn.scatter_indices_batching_dims)))
+        return bind(prim, x, idx, upd, dimension_numbers=dn, **params), [0]
+    return rule
+
+
+vmap_rules[scatter_p] = _scatter_vmap(scatter_p)
+vmap_rules[scatter_add_p] = _scatter_vmap(scatter_add_p)
+vmap_rules[scatter_mul_p] = _scatter_vmap(scatter_mul_p)
+vmap_rules[scatter_min_p] = _scatter_vmap(scatter_min_p)
+vmap_rules[scatter_max_p] = _scatter_vmap(scatter_max_p)

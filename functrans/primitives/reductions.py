@@ -24,15 +24,15 @@ def _reduce_sum_transpose(cts, x, *, axes):
     return [ops.broadcast_in_dim(cts[0], x.aval.shape, kept)]
 
 
-def _reduce_max_jvp(primals, tangents, *, axes):
+def _reduce_max_jvp(primals, tangents, *, axes, prim=None):
     """The tangent at the maximum; ties share it evenly (as in JAX)."""
     (x,), (t,) = primals, tangents
-    out = bind(reduce_max_p, x, axes=axes)[0]
+    out = (prim or reduce_max_p).bind1(x, axes=axes)
     kept = tuple(d for d in range(ops.aval(x).ndim) if d not in axes)
     at_max = ops.convert(ops.eq(x, ops.broadcast_in_dim(out, ops.aval(x).shape, kept)),
                          ops.aval(t).dtype)
-    count = bind(reduce_sum_p, at_max, axes=axes)[0]
-    return [out], [ops.div(bind(reduce_sum_p, ops.mul(t, at_max), axes=axes)[0], count)]
+    count = reduce_sum_p.bind1(at_max, axes=axes)
+    return [out], [ops.div(reduce_sum_p.bind1(ops.mul(t, at_max), axes=axes), count)]
 
 
 jvp_rules[reduce_sum_p] = ops.linear_jvp(reduce_sum_p)
@@ -72,6 +72,20 @@ reduce_or_p = reduction("reduce_or", np.bitwise_or.reduce, "int_or_bool")
 reduce_xor_p = reduction("reduce_xor", np.bitwise_xor.reduce, "int_or_bool")
 
 
+def _reduce_prod_jvp(primals, tangents, *, axes):
+    """``out * sum(t / x)`` (assumes no zero entries, unlike JAX's zero-safe rule)."""
+    (x,), (t,) = primals, tangents
+    out = reduce_prod_p.bind1(x, axes=axes)
+    return [out], [ops.mul(out, reduce_sum_p.bind1(ops.div(t, x), axes=axes))]
+
+
+jvp_rules[reduce_min_p] = lambda p, t, *, axes: _reduce_max_jvp(p, t, axes=axes,
+                                                                prim=reduce_min_p)
+jvp_rules[reduce_prod_p] = _reduce_prod_jvp
+for _bit_p in (reduce_and_p, reduce_or_p, reduce_xor_p):
+    declare_no_rule("jvp", _bit_p, "a bitwise reduction has an integer/bool output")
+
+
 # ---- argmin(x, axes=(axis,), index_dtype) -------------------------------------------
 def _argmin_abstract_eval(x, *, axes, index_dtype):
     check_dtype("argmin", x, "any")
@@ -93,3 +107,4 @@ def _argmin_impl(x, *, axes, index_dtype):
 
 argmin_p = primitive("argmin", _argmin_abstract_eval, _argmin_impl)
 vmap_rules[argmin_p] = reduction_vmap(argmin_p)
+declare_no_rule("jvp", argmin_p, "an index output has no tangent")

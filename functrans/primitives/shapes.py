@@ -240,6 +240,9 @@ def _rev_vmap(axis_data, vals, bdims, *, dimensions):
 
 
 vmap_rules[rev_p] = _rev_vmap
+jvp_rules[rev_p] = ops.linear_jvp(rev_p)
+transpose_rules[rev_p] = lambda cts, x, *, dimensions: [rev_p.bind1(cts[0],
+                                                                    dimensions=dimensions)]
 
 
 # ---- concatenate(*operands, dimension) ------------------------------------------------------
@@ -275,6 +278,25 @@ def _concatenate_vmap(axis_data, vals, bdims, *, dimension):
 
 
 vmap_rules[concatenate_p] = _concatenate_vmap
+
+
+def _concatenate_transpose(cts, *xs, dimension):
+    ct, res, start = cts[0], [], 0
+    shape = ops.aval(ct).shape
+    for x in xs:
+        size = ops.aval(x).shape[dimension] if not ops.is_undefined(x) else x.aval.shape[dimension]
+        if ops.is_undefined(x):
+            lo = tuple(start if d == dimension else 0 for d in range(len(shape)))
+            hi = tuple(start + size if d == dimension else n for d, n in enumerate(shape))
+            res.append(slice_p.bind1(ct, start_indices=lo, limit_indices=hi, strides=None))
+        else:
+            res.append(None)
+        start += size
+    return res
+
+
+jvp_rules[concatenate_p] = ops.linear_jvp(concatenate_p)
+transpose_rules[concatenate_p] = _concatenate_transpose
 
 
 # ---- pad(x, padding_value, padding_config=((lo, hi, interior), ...)) ------------------------
@@ -341,6 +363,25 @@ def _select_n_p():
 
 
 vmap_rules[pad_p] = _pad_vmap
+
+
+def _pad_transpose(cts, x, padding_value, *, padding_config):
+    """Operand: un-pad (negative low/high padding), then drop the interior padding with a
+    strided slice. Padding value: everything the operand did not receive."""
+    ct = cts[0]
+    unpadded = pad_p.bind1(ct, ops.scalar(0, ops.aval(ct).dtype),
+                           padding_config=tuple((-lo, -hi, 0) for lo, hi, _ in padding_config))
+    shape = ops.aval(unpadded).shape
+    ct_x = slice_p.bind1(unpadded, start_indices=(0,) * len(shape), limit_indices=shape,
+                         strides=tuple(it + 1 for _, _, it in padding_config))
+    axes = tuple(range(len(shape)))
+    ct_pv = ops.sub(ops.reduce_sum(ct, axes), ops.reduce_sum(ct_x, axes)) \
+        if ops.is_undefined(padding_value) else None
+    return [ct_x if ops.is_undefined(x) else None, ct_pv]
+
+
+jvp_rules[pad_p] = ops.linear_jvp(pad_p)
+transpose_rules[pad_p] = _pad_transpose
 
 
 # ---- bitcast_convert_type: reinterpret the bits (widths may differ) -------------------------

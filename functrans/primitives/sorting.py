@@ -9,6 +9,9 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
+from ..core.registry import vmap_rules
+from ..core.trace import bind
+from ._batching import bdim_at_front, physical_axis
 from ._builders import check_dtype, primitive
 
 
@@ -54,6 +57,15 @@ def _sort_impl(*xs, dimension, is_stable, num_keys):
 sort_p = primitive("sort", _sort_abstract_eval, _sort_impl, multiple_results=True)
 
 
+def _sort_vmap(axis_data, vals, bdims, *, dimension, **params):
+    xs = [bdim_at_front(x, b, axis_data.size) for x, b in zip(vals, bdims, strict=True)]
+    outs = bind(sort_p, *xs, dimension=dimension + 1, **params)
+    return outs, [0] * len(outs)
+
+
+vmap_rules[sort_p] = _sort_vmap
+
+
 def _top_k_abstract_eval(x, *, k, axis):
     check_dtype("top_k", x, "number")
     if not 0 <= axis < x.ndim:
@@ -75,3 +87,11 @@ def _top_k_impl(x, *, k, axis):
 
 
 top_k_p = primitive("top_k", _top_k_abstract_eval, _top_k_impl, multiple_results=True)
+
+
+def _top_k_vmap(axis_data, vals, bdims, *, k, axis):
+    (x,), (b,) = vals, bdims
+    return bind(top_k_p, x, k=k, axis=physical_axis(axis, b)), [b, b]
+
+
+vmap_rules[top_k_p] = _top_k_vmap

@@ -12,6 +12,8 @@ import math
 import numpy as np
 
 from ._builders import unary
+from ..core.registry import jvp_rules
+from . import _ops as ops
 
 
 def _lgamma_scalar(v: float) -> float:
@@ -80,3 +82,10 @@ erfc_p = unary("erfc", _via_float64(_ERFC), "float")
 erf_inv_p = unary("erf_inv", _via_float64(_erf_inv64), "float")
 lgamma_p = unary("lgamma", _via_float64(_LGAMMA), "float")
 digamma_p = unary("digamma", _via_float64(_digamma64), "float")
+jvp_rules[erf_p] = ops.unary_jvp(erf_p, lambda x, out: ops.mul(
+    ops.full_like(x, 2 / math.sqrt(math.pi)), ops.exp(ops.neg(ops.mul(x, x)))))
+jvp_rules[erfc_p] = ops.unary_jvp(erfc_p, lambda x, out: ops.mul(
+    ops.full_like(x, -2 / math.sqrt(math.pi)), ops.exp(ops.neg(ops.mul(x, x)))))
+jvp_rules[erf_inv_p] = ops.unary_jvp(erf_inv_p, lambda x, out: ops.mul(
+    ops.full_like(x, math.sqrt(math.pi) / 2), ops.exp(ops.mul(out, out))))
+jvp_rules[lgamma_p] = ops.unary_jvp(lgamma_p, lambda x, out: digamma_p.bind1(x))

@@ -1,0 +1,57 @@
+"""Hessian-vector products by forward-over-reverse: ``ft.hvp`` vs JAX's
+``jvp(grad(f))`` for n = 1e3 .. 1e6 parameters, the cost ratio time(hvp)/time(grad), and
+(n <= 1e3) versus materializing the Hessian and multiplying.
+
+Run: /tmp/jaxprobe/bin/python benchmarks/bench_hvp.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+sys.path.insert(0, os.path.dirname(__file__))
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+from _timing import fmt, per_call, row  # noqa: E402
+
+import functrans as ft  # noqa: E402
+import functrans.numpy as fnp  # noqa: E402
+
+
+def make_f(np_):
+    def f(x):
+        return np_.sum(np_.tanh(x) ** 2 * np_.sin(x)) + np_.sum(x[1:] * x[:-1])
+    return f
+
+
+def main():
+    f_ft, f_jx = make_f(fnp), make_f(jnp)
+    ft_hvp = ft.jit(lambda x, v: ft.hvp(f_ft, (x,), (v,)))
+    jx_hvp = jax.jit(lambda x, v: jax.jvp(jax.grad(f_jx), (x,), (v,))[1])
+    ft_grad, jx_grad = ft.jit(ft.grad(f_ft)), jax.jit(jax.grad(f_jx))
+    for n in (10**3, 10**4, 10**5, 10**6):
+        rng = np.random.default_rng(n)
+        x = rng.standard_normal(n).astype(np.float32)
+        v = rng.standard_normal(n).astype(np.float32)
+        np.testing.assert_allclose(np.asarray(ft_hvp(x, v)), np.asarray(jx_hvp(x, v)),
+                                   rtol=1e-3, atol=1e-3)
+        number = max(5, 20000 // max(1, n // 100))
+        ours = per_call(lambda: ft.block_until_ready(ft_hvp(x, v)), number=number, repeat=3)
+        theirs = per_call(lambda: jax.block_until_ready(jx_hvp(x, v)), number=number,
+                          repeat=3)
+        g_ours = per_call(lambda: ft.block_until_ready(ft_grad(x)), number=number, repeat=3)
+        print(row(f"hvp n={n:.0e}", ours, theirs)
+              + f"   hvp/grad {ours / g_ours:4.2f}")
+        if n <= 10**3:
+            hess = ft.jit(ft.hessian(f_ft))
+            full = per_call(lambda: ft.block_until_ready(hess(x) @ v), number=5, repeat=3)
+            print(f"{'':44} materialized Hessian then H@v: {fmt(full)} "
+                  f"({full / ours:.0f}x the hvp)")
+
+
+if __name__ == "__main__":
+    main()

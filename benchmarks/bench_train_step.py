@@ -1,0 +1,71 @@
+"""Training step: ``jit(value_and_grad(loss))`` of a 784-512-512-10 tanh MLP with softmax
+cross-entropy, batch 128, functrans vs JAX (ratio), plus the first-call latency (trace +
+compile) of ``jit(grad)`` for 10- and 50-layer MLPs.
+
+Run: /tmp/jaxprobe/bin/python benchmarks/bench_train_step.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+sys.path.insert(0, os.path.dirname(__file__))
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+from _timing import once, per_call, row  # noqa: E402
+
+import functrans as ft  # noqa: E402
+import functrans.numpy as fnp  # noqa: E402
+
+
+def make_loss(np_):
+    def log_softmax(z):
+        z = z - np_.max(z, axis=-1, keepdims=True)
+        return z - np_.log(np_.sum(np_.exp(z), axis=-1, keepdims=True))
+
+    def loss(params, x, labels_onehot):
+        h = x
+        for w, b in params[:-1]:
+            h = np_.tanh(h @ w + b)
+        w, b = params[-1]
+        return -np_.mean(np_.sum(log_softmax(h @ w + b) * labels_onehot, axis=-1))
+    return loss
+
+
+def init(rng, sizes):
+    return [((rng.standard_normal((a, b)) / np.sqrt(a)).astype(np.float32),
+             np.zeros(b, np.float32)) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+
+
+def main():
+    rng = np.random.default_rng(0)
+    params = init(rng, [784, 512, 512, 10])
+    x = rng.standard_normal((128, 784)).astype(np.float32)
+    onehot = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 128)]
+    ft_step = ft.jit(ft.value_and_grad(make_loss(fnp)))
+    jx_step = jax.jit(jax.value_and_grad(make_loss(jnp)))
+    (l1, g1), (l2, g2) = ft_step(params, x, onehot), jx_step(params, x, onehot)
+    np.testing.assert_allclose(np.asarray(l1), np.asarray(l2), rtol=1e-4)
+    np.testing.assert_allclose(np.asarray(g1[0][0]), np.asarray(g2[0][0]), rtol=1e-3,
+                               atol=1e-5)
+    ours = per_call(lambda: ft.block_until_ready(ft_step(params, x, onehot)), number=20,
+                    repeat=5)
+    theirs = per_call(lambda: jax.block_until_ready(jx_step(params, x, onehot)), number=20,
+                      repeat=5)
+    print(row("jit(value_and_grad) MLP 784-512-512-10, b=128", ours, theirs))
+    for depth in (10, 50):
+        p = init(rng, [64] * depth + [10])
+        xs = rng.standard_normal((32, 64)).astype(np.float32)
+        oh = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 32)]
+        ours = once(lambda: ft.block_until_ready(ft.jit(ft.grad(make_loss(fnp)))(p, xs, oh)))
+        theirs = once(lambda: jax.block_until_ready(
+            jax.jit(jax.grad(make_loss(jnp)))(p, xs, oh)))
+        print(row(f"first call jit(grad), {depth}-layer MLP (trace+compile)", ours, theirs))
+
+
+if __name__ == "__main__":
+    main()
