@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from .core import dtypes
-from .core.array import Array, aval_of, as_numpy
+from .core.array import Array, as_numpy, aval_of
 from .core.ir import ShapedArray
 from .core.trace import Tracer
 from .interpreters.jvp import Zero, float0_zeros, is_differentiable, jvp_flat
@@ -22,7 +23,6 @@ from .interpreters.staging import stage
 from .interpreters.transpose import UndefinedPrimal, backward_pass
 from .primitives import _ops
 from .tree_util import tree_flatten, tree_unflatten
-
 
 # ---- helpers --------------------------------------------------------------------------
 
@@ -382,8 +382,8 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     Example:
         >>> jacfwd(fnp.sin)(fnp.zeros(2))  # diag(cos 0)
     """
-    from ._vmap_api import vmap
     from . import numpy as fnp
+    from ._vmap_api import vmap
 
     def jac(*args, **kwargs):
         nums = _argnums_tuple(argnums, len(args), "jacfwd")
@@ -428,8 +428,8 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     Example:
         >>> jacrev(fnp.sin)(fnp.zeros(2))  # diag(cos 0)
     """
-    from ._vmap_api import vmap
     from . import numpy as fnp
+    from ._vmap_api import vmap
 
     def jac(*args, **kwargs):
         nums = _argnums_tuple(argnums, len(args), "jacrev")

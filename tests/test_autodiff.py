@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from oracle import BOTH, FT, JAX, assert_close, to_np
 
 import functrans as ft
-from oracle import BOTH, FT, JAX, assert_close, to_np
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 TOL = dict(rtol=2e-5, atol=2e-5)

@@ -7,13 +7,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from op_records import ALL_RECORDS, make_operand
+from oracle import assert_close, to_np
 
 import functrans as ft
 from functrans.test_util import check_grads
-from op_records import ALL_RECORDS, make_operand
-from oracle import assert_close, to_np
 
 FLOAT_KINDS = "fV"  # V: bfloat16 as ml_dtypes reports it
 
@@ -77,6 +77,7 @@ def _tol(rec, dtype):
 
 
 @pytest.mark.parametrize("rec", DIFF_RECORDS, ids=lambda r: r.name)
+@settings(max_examples=4)  # ~100 records x 3 properties: keep the suite fast
 @given(data=st.data())
 def test_jvp_matches_jax(rec, data):
     args, rng = _draw(data, rec, _float_dtypes(rec))
@@ -89,6 +90,7 @@ def test_jvp_matches_jax(rec, data):
 
 
 @pytest.mark.parametrize("rec", DIFF_RECORDS, ids=lambda r: r.name)
+@settings(max_examples=4)
 @given(data=st.data())
 def test_vjp_matches_jax(rec, data):
     args, rng = _draw(data, rec, _float_dtypes(rec))
@@ -120,6 +122,7 @@ def test_finite_differences(rec):
 
 
 @pytest.mark.parametrize("rec,pos", LINEAR_RECORDS, ids=lambda x: str(getattr(x, "name", x)))
+@settings(max_examples=4)
 @given(data=st.data())
 def test_transpose_identity(rec, pos, data):
     """<ct, f_lin(t)> == <f_vjp(ct), t> with f_lin from linearize and f_vjp from vjp,

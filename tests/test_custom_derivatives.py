@@ -5,9 +5,9 @@ from __future__ import annotations
 import jax
 import numpy as np
 import pytest
+from oracle import FT, JAX, assert_close, to_np
 
 import functrans as ft
-from oracle import FT, JAX, assert_close, to_np
 
 X = np.linspace(-1.0, 1.0, 3).astype(np.float32)
 Y = np.full(3, 2.0, np.float32)
@@ -32,7 +32,9 @@ def _make_vjp(m):
     return f
 
 
-def _both(fn, tol=dict(rtol=2e-5, atol=2e-5)):
+def _both(fn, tol=None):
+    if tol is None:
+        tol = dict(rtol=2e-05, atol=2e-05)
     got, want = fn(FT), fn(JAX)
     for g, w in zip(jax.tree_util.tree_leaves(to_np(got)),
                     jax.tree_util.tree_leaves(to_np(want)), strict=True):

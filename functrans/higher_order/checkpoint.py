@@ -16,7 +16,12 @@ from collections.abc import Callable, Sequence
 
 from ..core.ir import ClosedJaxpr
 from ..core.registry import (
-    abstract_eval_rules, impl_rules, jvp_rules, partial_eval_rules, transpose_rules, vmap_rules,
+    abstract_eval_rules,
+    impl_rules,
+    jvp_rules,
+    partial_eval_rules,
+    transpose_rules,
+    vmap_rules,
 )
 from ..core.trace import Primitive, bind
 from ..interpreters.jvp import jvp_jaxpr

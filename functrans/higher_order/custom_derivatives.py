@@ -24,7 +24,11 @@ from collections.abc import Callable, Sequence
 
 from ..core.ir import ClosedJaxpr, ShapedArray
 from ..core.registry import (
-    abstract_eval_rules, impl_rules, jvp_rules, transpose_rules, vmap_rules,
+    abstract_eval_rules,
+    impl_rules,
+    jvp_rules,
+    transpose_rules,
+    vmap_rules,
 )
 from ..core.trace import Primitive, bind
 from ..interpreters.jvp import instantiate, is_differentiable, jvp_flat, zero_for

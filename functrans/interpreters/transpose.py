@@ -15,7 +15,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 
-from ..core.ir import ClosedJaxpr, Jaxpr, Literal, ShapedArray, Var
+from ..core.ir import ClosedJaxpr, Jaxpr, Literal, Var
 from ..core.registry import transpose_rules
 from ..core.trace import bind
 from ..primitives import _ops

@@ -148,29 +148,18 @@ def ones_like(x):
 
 
 def pad_zeros(ct, operand_shape, start_indices, strides):
-    """Place ``ct`` into zeros of ``operand_shape`` at a strided window (slice transpose).
-
-    Uses one 0/1 selection matrix per sliced axis (contracted with dot_general), so it
-    needs only the core primitives and is linear in ``ct``.
-    """
-    out = ct
-    ndim = len(operand_shape)
-    for axis in range(ndim):
-        n_out, n_in = operand_shape[axis], aval(out).shape[axis]
-        if n_out == n_in:
-            continue
-        rows = bind1(_p("shapes", "iota_p"), dtype=np.dtype(np.int32), shape=(n_out, n_in),
-                     dimension=0, sharding=None)
-        cols = bind1(_p("shapes", "iota_p"), dtype=np.dtype(np.int32), shape=(n_out, n_in),
-                     dimension=1, sharding=None)
-        target = add(mul(cols, full((n_out, n_in), strides[axis], np.int32)),
-                     full((n_out, n_in), start_indices[axis], np.int32))
-        sel = convert(eq(rows, target), aval(ct).dtype)
-        moved = dot_general(sel, out, (((1,), (axis,)), ((), ())))
-        perm = list(range(1, ndim))
-        perm.insert(axis, 0)
-        out = transpose(moved, perm)
-    return out
+    """Place ``ct`` into zeros of ``operand_shape`` at a strided window (slice transpose):
+    one ``pad`` with low = start, interior = stride - 1 and the rest as high padding."""
+    ct_shape = aval(ct).shape
+    if any(n == 0 for n in ct_shape):
+        return full(operand_shape, 0, aval(ct).dtype)
+    config = []
+    for n_op, n_ct, start, stride in zip(operand_shape, ct_shape, start_indices, strides,
+                                         strict=True):
+        covered = start + (n_ct - 1) * stride + 1
+        config.append((start, n_op - covered, stride - 1))
+    return bind1(_p("shapes", "pad_p"), ct, scalar(0, aval(ct).dtype),
+                 padding_config=tuple(config))
 
 
 # ---- transpose-rule helpers ------------------------------------------------------------

@@ -340,6 +340,24 @@ def _all_to_all_transpose(cts, x, *, axis_name, split_axis, concat_axis, tiled=F
                 concat_axis=split_axis, tiled=tiled, axis_index_groups=axis_index_groups)
 
 
+def _all_gather_transpose(cts, x, *, axis_name, all_gather_dimension, axis_size,
+                          tiled=False, axis_index_groups=None):
+    """Sum the cotangents over the members, then each member keeps its own block."""
+    from .elementwise import mul_p
+    from .indexing import dynamic_slice_p
+    from .shapes import squeeze_p
+    total = bind1(psum_p, cts[0], axes=(axis_name,), axis_index_groups=None)
+    shape, d = list(shape_of(total)), all_gather_dimension
+    block = shape[d] // axis_size if tiled else 1
+    me = bind1(axis_index_p, axis_name=axis_name)
+    start = bind1(mul_p, me, Array(np.asarray(block, np.int32), ShapedArray((), dtypes.int32)))
+    zero = Array(np.zeros((), np.int32), ShapedArray((), dtypes.int32))
+    starts = [start if i == d else zero for i in range(len(shape))]
+    sizes = tuple(block if i == d else n for i, n in enumerate(shape))
+    out = bind1(dynamic_slice_p, total, *starts, slice_sizes=sizes)
+    return [out if tiled else bind1(squeeze_p, out, dimensions=(d,))]
+
+
 jvp_rules[psum_p] = _linear_jvp(psum_p)
 transpose_rules[psum_p] = _psum_transpose
 jvp_rules[ppermute_p] = _linear_jvp(ppermute_p)
@@ -347,7 +365,12 @@ transpose_rules[ppermute_p] = _ppermute_transpose
 jvp_rules[all_to_all_p] = _linear_jvp(all_to_all_p)
 transpose_rules[all_to_all_p] = _all_to_all_transpose
 jvp_rules[all_gather_p] = _linear_jvp(all_gather_p)
-declare_no_rule("transpose", all_gather_p, "needs psum_scatter (reduce_scatter), not built")
+transpose_rules[all_gather_p] = _all_gather_transpose
 declare_no_rule("jvp", pmax_p, "not differentiable here yet (JAX has no rule either)")
 declare_no_rule("jvp", pmin_p, "not differentiable here yet (JAX has no rule either)")
 declare_no_rule("jvp", axis_index_p, "no operands: an integer constant per member")
+
+for _p in (psum_p, pmax_p, pmin_p, axis_index_p, all_gather_p, all_to_all_p, ppermute_p):
+    declare_no_rule("lowering", _p, "a named-axis collective lowers only inside pmap (to an "
+                    "XLA collective); vmap rewrites it away before lowering")
+del _p

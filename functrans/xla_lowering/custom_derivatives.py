@@ -8,7 +8,10 @@ from __future__ import annotations
 from ..core.registry import lowering_rules
 from ..higher_order.checkpoint import checkpoint_p
 from ..higher_order.custom_derivatives import (
-    custom_jvp_call_p, custom_lin_forward, custom_lin_p, custom_vjp_call_p,
+    custom_jvp_call_p,
+    custom_lin_forward,
+    custom_lin_p,
+    custom_vjp_call_p,
 )
 from ..interpreters.staging import stage
 from .lower import lower_closed
