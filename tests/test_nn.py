@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from np_records import NN_RECORDS
+from oracle import assert_close
+from test_numpy import FTM, draw_args, run_record
 
 import functrans as ft
 import functrans.nn as fnn
 import functrans.numpy as fnp
-from np_records import NN_RECORDS
-from oracle import assert_close
-from test_numpy import FTM, draw_args, run_record
 
 
 @pytest.mark.parametrize("rec", NN_RECORDS, ids=lambda r: r.name)

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from np_records import NN_RECORDS, NP_RECORDS
+from op_records import make_operand
+from oracle import assert_close
 
 import functrans as ft
 import functrans.nn as fnn
 import functrans.numpy as fnp
-from np_records import NP_RECORDS, NN_RECORDS
-from op_records import make_operand
-from oracle import assert_close
 
 FTM = SimpleNamespace(np=fnp, nn=fnn)
 JXM = SimpleNamespace(np=jnp, nn=jax.nn)

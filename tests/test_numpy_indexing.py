@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from oracle import assert_close
 
 import functrans as ft
 import functrans.numpy as fnp
-from oracle import assert_close
 
 SHAPE = (4, 5, 3)
 X = np.arange(np.prod(SHAPE), dtype=np.float32).reshape(SHAPE)

@@ -162,7 +162,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     num = int(num)
     if num < 0:
         raise ValueError(f"[linspace] number of samples, {num}, must be non-negative")
-    from ._util import promote_dtypes_inexact, broadcast_shapes
+    from ._util import broadcast_shapes, promote_dtypes_inexact
     from .ufuncs import add, multiply, subtract
     s, e = (as_array(v) for v in promote_dtypes_inexact(start, stop))
     out_dtype = _dtype(dtype if dtype is not None else aval(s).dtype)

@@ -278,8 +278,8 @@ _SCATTERS = {"set": "scatter", "add": "scatter_add", "mul": "scatter_mul",
 
 
 def _scatter(x, idx, values, kind, mode=None):
-    from .shapes import ravel
     from ._util import broadcast_to
+    from .shapes import ravel
     x = as_array(x)
     shape, dt = aval(x).shape, aval(x).dtype
     pos = _flat_positions(shape, idx)

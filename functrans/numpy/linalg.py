@@ -16,7 +16,9 @@ from .shapes import matrix_transpose  # noqa: F401
 
 
 def _vector_norm(x, axis, keepdims, ord):
-    from .reductions import max as max_, min as min_, sum as sum_
+    from .reductions import max as max_
+    from .reductions import min as min_
+    from .reductions import sum as sum_
     from .ufuncs import absolute, not_equal, power
     x_abs = absolute(x)
     if ord is None or ord == 2:
@@ -34,7 +36,9 @@ def _vector_norm(x, axis, keepdims, ord):
 
 
 def _matrix_norm(x, axes, keepdims, ord):
-    from .reductions import max as max_, min as min_, sum as sum_
+    from .reductions import max as max_
+    from .reductions import min as min_
+    from .reductions import sum as sum_
     from .ufuncs import absolute
     r, c = axes
     if ord in (None, "fro"):

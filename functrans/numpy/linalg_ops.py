@@ -14,7 +14,12 @@ import numpy as np
 
 from .. import lax
 from ._util import (
-    as_array, aval, broadcast_shapes, broadcast_to, canonical_axis, promote_dtypes,
+    as_array,
+    aval,
+    broadcast_shapes,
+    broadcast_to,
+    canonical_axis,
+    promote_dtypes,
 )
 
 

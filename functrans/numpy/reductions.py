@@ -15,7 +15,13 @@ import numpy as np
 from .. import lax
 from ..core import dtypes
 from ._util import (
-    as_array, aval, broadcast_to, canonical_axis, full_like_, promote_dtypes, reduction_axes,
+    as_array,
+    aval,
+    broadcast_to,
+    canonical_axis,
+    full_like_,
+    promote_dtypes,
+    reduction_axes,
 )
 from .ufuncs import isnan, logical_not, not_equal, where
 

@@ -14,8 +14,18 @@ import numpy as np
 
 from .. import lax
 from ._util import (
-    as_array, aval, broadcast_shapes as _broadcast_shapes, broadcast_to as _broadcast_to,
-    canonical_axis, concrete, promote_dtypes, reduction_axes,
+    as_array,
+    aval,
+    canonical_axis,
+    concrete,
+    promote_dtypes,
+    reduction_axes,
+)
+from ._util import (
+    broadcast_shapes as _broadcast_shapes,
+)
+from ._util import (
+    broadcast_to as _broadcast_to,
 )
 
 

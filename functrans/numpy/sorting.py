@@ -17,8 +17,17 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.ir import ShapedArray
 from ._util import (
-    as_array, aval, broadcast_shapes, convert, broadcast_to, canonical_axis, concrete, is_traced,
-    promote_dtypes, promote_dtypes_inexact, reduction_axes,
+    as_array,
+    aval,
+    broadcast_shapes,
+    broadcast_to,
+    canonical_axis,
+    concrete,
+    convert,
+    is_traced,
+    promote_dtypes,
+    promote_dtypes_inexact,
+    reduction_axes,
 )
 
 

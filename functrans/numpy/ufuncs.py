@@ -14,7 +14,12 @@ import numpy as np
 from .. import lax
 from ..core import dtypes
 from ._util import (
-    as_array, aval, broadcast_all, full_like_, promote_and_broadcast, promote_dtypes,
+    as_array,
+    aval,
+    broadcast_all,
+    full_like_,
+    promote_and_broadcast,
+    promote_dtypes,
     promote_dtypes_inexact,
 )
 

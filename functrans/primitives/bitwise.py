@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.registry import declare_no_rule
 from ._builders import binary, unary
 
 and_p = binary("and", np.bitwise_and, "int_or_bool")
@@ -55,3 +56,7 @@ def _population_count(x):
 
 
 population_count_p = unary("population_count", _population_count, "int")
+
+for _p in (and_p, or_p, xor_p, not_p, shift_left_p, shift_right_logical_p,
+           shift_right_arithmetic_p, population_count_p):
+    declare_no_rule("jvp", _p, "integer/bool operands only: nothing to differentiate")
