@@ -20,7 +20,10 @@ _PY_SCALARS = (bool, int, float, complex)
 
 
 def aval(x) -> ShapedArray:
-    return x.aval if isinstance(x, Tracer) else aval_of(asarray_value(x), "functrans.numpy")
+    a = getattr(x, "aval", None)
+    if type(a) is ShapedArray:  # Arrays and tracers
+        return a
+    return aval_of(asarray_value(x), "functrans.numpy")
 
 
 def shape(x) -> tuple[int, ...]:
@@ -135,6 +138,33 @@ def broadcast_to(x, shape_):
     keep = [i for i, d in enumerate(xshape) if d == shape_[lead + i]]
     squeezed = lax.reshape(x, [xshape[i] for i in keep]) if len(keep) < len(xshape) else x
     return lax.broadcast_in_dim(squeezed, shape_, [lead + i for i in keep])
+
+
+_FLOAT_KINDS = frozenset("fV")  # V: bfloat16
+_NUMBER_KINDS = frozenset("iufV")
+
+
+def fast_operands(x, y, inexact: bool = False):
+    """The hot path of binary ufuncs: ``(x, y)`` unchanged when they need no promotion
+    or broadcasting (same dtype, shape and weak type; or an array with a Python
+    scalar that takes its dtype), else None."""
+    try:
+        ax = x.aval
+    except AttributeError:
+        return None
+    ty = type(y)
+    if ty is float or ty is int:
+        kind = ax.dtype.kind
+        ok = kind in _FLOAT_KINDS if (ty is float or inexact) else kind in _NUMBER_KINDS
+        return (x, y) if ok and ax.dtype != dtypes.float0 else None
+    try:
+        ay = y.aval
+    except AttributeError:
+        return None
+    if (ax.dtype == ay.dtype and ax.shape == ay.shape and ax.weak_type == ay.weak_type
+            and (not inexact or ax.dtype.kind in _FLOAT_KINDS)):
+        return x, y
+    return None
 
 
 def promote_and_broadcast(*args, api: str = "functrans.numpy"):

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import lax
 from ..core import dtypes
+from ..core.ir import ShapedArray
 from ._util import (
     as_array,
     aval,
@@ -27,6 +28,8 @@ from .ufuncs import isnan, logical_not, not_equal, where
 
 
 def _prep(a, api):
+    if type(getattr(a, "aval", None)) is ShapedArray:  # already an Array or tracer
+        return a
     (a,) = promote_dtypes(a)
     return as_array(a)
 

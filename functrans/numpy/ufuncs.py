@@ -15,6 +15,7 @@ from .. import lax
 from ..core import dtypes
 from ._util import (
     as_array,
+    fast_operands,
     aval,
     broadcast_all,
     full_like_,
@@ -35,6 +36,9 @@ def _doc(fn, name, text):
 
 def _binary(lax_fn, name, inexact=False):
     def fn(x, y, /):
+        fast = fast_operands(x, y, inexact)
+        if fast is not None:
+            return lax_fn(*fast)
         args = promote_dtypes_inexact(x, y) if inexact else promote_dtypes(x, y)
         return lax_fn(*broadcast_all(*args, api=name, keep_scalars=True))
     return _doc(fn, name, f"Elementwise binary ``{name}`` with broadcasting")
@@ -42,6 +46,9 @@ def _binary(lax_fn, name, inexact=False):
 
 def _unary(lax_fn, name, inexact=True):
     def fn(x, /):
+        aval_ = getattr(x, "aval", None)
+        if aval_ is not None and aval_.dtype.kind in ("fV" if inexact else "fViu"):
+            return lax_fn(x)
         (x,) = promote_dtypes_inexact(x) if inexact else promote_dtypes(x)
         return lax_fn(as_array(x))
     return _doc(fn, name, f"Elementwise ``{name}``" + ("; integers become float32"

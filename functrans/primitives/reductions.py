@@ -13,8 +13,8 @@ from ..core.registry import vmap_rules
 from ._batching import reduction_vmap
 from ._builders import check_axes, check_dtype, primitive, reduction
 
-reduce_sum_p = reduction("reduce_sum", np.sum, "any")
-reduce_max_p = reduction("reduce_max", np.max, "any")
+reduce_sum_p = reduction("reduce_sum", np.add.reduce, "any")
+reduce_max_p = reduction("reduce_max", np.maximum.reduce, "any")
 vmap_rules[reduce_sum_p] = reduction_vmap(reduce_sum_p)
 vmap_rules[reduce_max_p] = reduction_vmap(reduce_max_p)
 
@@ -65,8 +65,8 @@ declare_no_rule("jvp", argmax_p, "an index output has no tangent")
 
 
 # ---- reduce_min, reduce_prod and the bitwise reductions ----------------------------------
-reduce_min_p = reduction("reduce_min", np.min, "any")
-reduce_prod_p = reduction("reduce_prod", np.prod, "number")
+reduce_min_p = reduction("reduce_min", np.minimum.reduce, "any")
+reduce_prod_p = reduction("reduce_prod", np.multiply.reduce, "number")
 reduce_and_p = reduction("reduce_and", np.bitwise_and.reduce, "int_or_bool")
 reduce_or_p = reduction("reduce_or", np.bitwise_or.reduce, "int_or_bool")
 reduce_xor_p = reduction("reduce_xor", np.bitwise_xor.reduce, "int_or_bool")
