@@ -4,7 +4,8 @@ Invariant: a JVPTracer carries ``(primal, tangent)``; the primal is a value of t
 parent trace, the tangent is a parent value of the primal's shape and dtype or a
 symbolic ``Zero(aval)``. Integer and bool values always carry ``Zero``. Rules never
 see ``Zero``: when every input tangent is zero the rule is skipped (the result is
-the plain parent value), otherwise zeros are instantiated first::
+the plain parent value), otherwise zeros are instantiated first — except for rules
+built by ``_ops.sum_of_terms_jvp``, which skip the zero operands' terms::
 
     jvp_flat(lambda x: [sin(x)], [x], [t])  ->  ([sin(x)], [t * cos(x)])
 """
@@ -92,7 +93,10 @@ class JVPTrace(Trace):
             rule = jvp_rules.get(prim)
             if rule is None:
                 return self._no_rule(prim, primals, params)
-            tangents = [instantiate(t) for t in tangents]
+            if getattr(rule, "accepts_zeros", False):  # built by _ops.sum_of_terms_jvp
+                tangents = [None if isinstance(t, Zero) else t for t in tangents]
+            else:
+                tangents = [instantiate(t) for t in tangents]
             primals_out, tangents_out = rule(list(primals), tangents, **params)
         return [self._wrap(p, t) for p, t in zip(primals_out, tangents_out, strict=True)]
 

@@ -48,8 +48,9 @@ def zeros_aval(a: ShapedArray):
 
 
 def scalar_like(x, value):
-    """``value`` broadcast to ``x``'s shape and dtype (usable as an elementwise operand)."""
-    return full_like(x, value)
+    """``value`` as a rank-0 constant of ``x``'s dtype: elementwise primitives broadcast
+    rank-0 operands, so no full array is built (``mul b 2.0:f32[]``)."""
+    return scalar(value, aval(x).dtype)
 
 
 def _bin(name):
@@ -197,6 +198,25 @@ def linear_jvp(prim):
     return jvp
 
 
+def sum_of_terms_jvp(prim, *terms):
+    """The jvp rule of a primitive whose tangent is a sum of one term per operand
+    (``mul``, ``div``, ``dot_general``): ``terms[i](primals, t_i, **params)``.
+
+    The jvp interpreter passes ``None`` for a symbolic-zero tangent to rules built here
+    (``rule.accepts_zeros``), and this helper skips that operand's term, so no zeros
+    are materialized and no work is done for them; the terms never see zeros."""
+    def jvp(primals, tangents, **params):
+        out = bind1(prim, *primals, **params)
+        acc = None
+        for term, t in zip(terms, tangents, strict=True):
+            if t is not None:
+                c = term(primals, t, **params)
+                acc = c if acc is None else add(acc, c)
+        return [out], [acc]
+    jvp.accepts_zeros = True
+    return jvp
+
+
 def zero_jvp(prim):
     """The jvp rule of a piecewise-constant primitive (floor, sign, ...): zero tangent."""
     def jvp(primals, tangents, **params):
@@ -211,3 +231,30 @@ def unary_jvp(prim, deriv):
         out = bind1(prim, *primals, **params)
         return [out], [mul(tangents[0], deriv(primals[0], out))]
     return jvp
+
+
+def constant(value: np.ndarray) -> Array:
+    """A NumPy array as a (non-weak) constant operand."""
+    value = np.asarray(value)
+    return Array(value, ShapedArray(value.shape, value.dtype, False))
+
+
+def take_along_axis(x, idx, axis: int):
+    """``x`` gathered at int32 ``idx`` along ``axis`` (``idx`` has ``x``'s rank and its sizes
+    on every other axis): one gather with the other axes as batching dims."""
+    gather = _p("indexing", "gather_p")
+    dn = _p("indexing", "GatherDimensionNumbers")
+    others = tuple(d for d in range(aval(x).ndim) if d != axis)
+    idx = reshape(idx, (*aval(idx).shape, 1))
+    return bind1(gather, x, idx, dimension_numbers=dn((), (axis,), (axis,), others, others),
+                 slice_sizes=(1,) * aval(x).ndim, indices_are_sorted=False,
+                 unique_indices=False, mode=_p("indexing", "GatherScatterMode").CLIP,
+                 fill_value=None)
+
+
+def iota_along(shape, axis: int) -> Array:
+    """An int32 constant of ``shape`` counting 0, 1, ... along ``axis``."""
+    pos = [1] * len(shape)
+    pos[axis] = shape[axis]
+    return constant(np.broadcast_to(np.arange(shape[axis], dtype=np.int32).reshape(pos),
+                                    shape).copy())

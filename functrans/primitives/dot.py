@@ -93,11 +93,9 @@ def _dot_general_vmap(axis_data, vals, bdims, *, dimension_numbers, **params):
 vmap_rules[dot_general_p] = _dot_general_vmap
 
 
-def _dot_general_jvp(primals, tangents, **params):
-    (lhs, rhs), (t_lhs, t_rhs) = primals, tangents
-    out = bind(dot_general_p, lhs, rhs, **params)[0]
-    return [out], [ops.add(bind(dot_general_p, t_lhs, rhs, **params)[0],
-                           bind(dot_general_p, lhs, t_rhs, **params)[0])]
+_dot_general_jvp = ops.sum_of_terms_jvp(
+    dot_general_p, lambda p, t_lhs, **params: bind(dot_general_p, t_lhs, p[1], **params)[0],
+    lambda p, t_rhs, **params: bind(dot_general_p, p[0], t_rhs, **params)[0])
 
 
 def _dot_general_transpose(cts, lhs, rhs, *, dimension_numbers, precision=None,

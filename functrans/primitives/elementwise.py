@@ -101,9 +101,8 @@ jvp_rules[sub_p] = _sub_jvp
 transpose_rules[sub_p] = _sub_transpose
 
 
-def _mul_jvp(primals, tangents):
-    (x, y), (tx, ty) = primals, tangents
-    return [ops.mul(x, y)], [ops.add(ops.mul(tx, y), ops.mul(x, ty))]
+_mul_jvp = ops.sum_of_terms_jvp(mul_p, lambda p, tx: ops.mul(tx, p[1]),
+                                lambda p, ty: ops.mul(p[0], ty))
 
 
 def _mul_transpose(cts, x, y):
@@ -118,10 +117,9 @@ jvp_rules[mul_p] = _mul_jvp
 transpose_rules[mul_p] = _mul_transpose
 
 
-def _div_jvp(primals, tangents):
-    (x, y), (tx, ty) = primals, tangents
-    out = ops.div(x, y)
-    return [out], [ops.div(ops.sub(tx, ops.mul(ty, out)), y)]
+_div_jvp = ops.sum_of_terms_jvp(
+    div_p, lambda p, tx: ops.div(tx, p[1]),
+    lambda p, ty: ops.neg(ops.div(ops.mul(ty, ops.div(p[0], p[1])), p[1])))
 
 
 def _div_transpose(cts, x, y):
@@ -231,8 +229,10 @@ def _integer_pow_jvp(primals, tangents, *, y):
     out = ops.integer_pow(x, y)
     if y == 0:
         return [out], [ops.full_like(x, 0)]
-    d = ops.full_like(x, 1) if y == 1 else ops.integer_pow(x, y - 1)
-    return [out], [ops.mul(t, ops.mul(ops.full_like(x, y), d))]
+    if y == 1:
+        return [out], [t]
+    d = x if y == 2 else ops.integer_pow(x, y - 1)
+    return [out], [ops.mul(t, ops.mul(ops.scalar_like(x, y), d))]
 
 
 jvp_rules[integer_pow_p] = _integer_pow_jvp
