@@ -1,6 +1,7 @@
 """Hessian-vector products by forward-over-reverse: ``ft.hvp`` vs JAX's
 ``jvp(grad(f))`` for n = 1e3 .. 1e6 parameters, the cost ratio time(hvp)/time(grad), and
-(n <= 1e3) versus materializing the Hessian and multiplying.
+(n <= 1e3) versus materializing the Hessian and multiplying; PyTorch's double backward
+is an optional peer, timed when torch is installed.
 
 Run: /tmp/jaxprobe/bin/python benchmarks/bench_hvp.py
 """
@@ -28,6 +29,23 @@ def make_f(np_):
     return f
 
 
+def torch_hvp_timer(x_np, v_np, number):
+    """PyTorch's double-backward HVP (an optional peer: used when torch is installed)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    x = torch.tensor(x_np, requires_grad=True)
+    v = torch.tensor(v_np)
+
+    def hvp():
+        y = torch.sum(torch.tanh(x) ** 2 * torch.sin(x)) + torch.sum(x[1:] * x[:-1])
+        (g,) = torch.autograd.grad(y, x, create_graph=True)
+        (hv,) = torch.autograd.grad(g, x, v)
+        return hv
+    return per_call(hvp, number=number, repeat=3)
+
+
 def main():
     f_ft, f_jx = make_f(fnp), make_f(jnp)
     ft_hvp = ft.jit(lambda x, v: ft.hvp(f_ft, (x,), (v,)))
@@ -46,8 +64,11 @@ def main():
         theirs = per_call(lambda: jax.block_until_ready(jx_hvp(xj, vj)), number=number,
                           repeat=3)
         g_ours = per_call(lambda: ft.block_until_ready(ft_grad(x)), number=number, repeat=3)
+        torch_t = torch_hvp_timer(x_np, v_np, number)
         print(row(f"hvp n={n:.0e}", ours, theirs)
-              + f"   hvp/grad {ours / g_ours:4.2f}")
+              + f"   hvp/grad {ours / g_ours:4.2f}"
+              + (f"   torch double-backward {fmt(torch_t)} ({ours / torch_t:.2f}x)"
+                 if torch_t else ""))
         if n <= 10**3:
             hess = ft.jit(ft.hessian(f_ft))
             full = per_call(lambda: ft.block_until_ready(hess(x) @ v), number=2, repeat=2)

@@ -41,6 +41,26 @@ def init(rng, sizes):
              np.zeros(b, np.float32)) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
 
 
+def torch_step_timer(params, x, onehot):
+    """PyTorch eager forward+backward of the same MLP (optional peer, if installed)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    ps = [(torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True))
+          for w, b in params]
+    tx, ty = torch.tensor(x), torch.tensor(onehot)
+
+    def step():
+        h = tx
+        for w, b in ps[:-1]:
+            h = torch.tanh(h @ w + b)
+        logits = h @ ps[-1][0] + ps[-1][1]
+        loss = -(torch.log_softmax(logits, -1) * ty).sum(-1).mean()
+        return torch.autograd.grad(loss, [t for p in ps for t in p])
+    return per_call(step, number=20, repeat=5)
+
+
 def main():
     rng = np.random.default_rng(0)
     params = init(rng, [784, 512, 512, 10])
@@ -52,11 +72,13 @@ def main():
     np.testing.assert_allclose(np.asarray(l1), np.asarray(l2), rtol=1e-4)
     np.testing.assert_allclose(np.asarray(g1[0][0]), np.asarray(g2[0][0]), rtol=1e-3,
                                atol=1e-5)
-    ours = per_call(lambda: ft.block_until_ready(ft_step(params, x, onehot)), number=20,
-                    repeat=5)
-    theirs = per_call(lambda: jax.block_until_ready(jx_step(params, x, onehot)), number=20,
-                      repeat=5)
-    print(row("jit(value_and_grad) MLP 784-512-512-10, b=128", ours, theirs))
+    fp, fx, fy = ft.device_put((params, x, onehot))
+    jp, jx, jy = jax.device_put((params, x, onehot))
+    ours = per_call(lambda: ft.block_until_ready(ft_step(fp, fx, fy)), number=20, repeat=5)
+    theirs = per_call(lambda: jax.block_until_ready(jx_step(jp, jx, jy)), number=20, repeat=5)
+    line = row("jit(value_and_grad) MLP 784-512-512-10, b=128", ours, theirs)
+    torch_t = torch_step_timer(params, x, onehot)
+    print(line + (f"   torch {torch_t * 1e3:.2f} ms" if torch_t else ""))
     for depth in (10, 50):
         p = init(rng, [64] * depth + [10])
         xs = rng.standard_normal((32, 64)).astype(np.float32)

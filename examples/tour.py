@@ -123,8 +123,7 @@ def _autodiff_tour(params, x, y):
     _, tangent = ft.jvp(f, (v,), (t,))
     print(f"jvp of sum(sin(v) v^2) along ones: {float(tangent):.6f}")
     if hasattr(ft, "hvp") and hasattr(ft, "hessian"):
-        hv = ft.hvp(f, (v,), (t,))[1] if isinstance(ft.hvp(f, (v,), (t,)), tuple) \
-            else ft.hvp(f, (v,), (t,))
+        hv = ft.hvp(f, (v,), (t,))  # forward-over-reverse, no Hessian built
         dense = ft.hessian(f)(v) @ t
         print("hvp      :", np.round(np.asarray(hv), 5))
         print("H @ t    :", np.round(np.asarray(dense), 5))
