@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from oracle import assert_close
+from oracle import BOTH, assert_close
 
 import functrans as ft
 import functrans.numpy as fnp
@@ -114,3 +114,19 @@ def test_at_with_traced_index_and_array_values():
     assert_close(got, want)
     got = fnp.asarray(X).at[np.array([0, 0, 1])].add(1.0)  # repeated indices accumulate
     assert_close(got, jnp.asarray(X).at[np.array([0, 0, 1])].add(1.0))
+
+
+@pytest.mark.parametrize("m", BOTH, ids=lambda m: m.name)
+def test_at_update_drops_out_of_bounds_traced_indices(m):
+    """Out-of-bounds traced indices in .at[] updates are dropped, as in JAX."""
+    x = m.np.zeros(5)
+    set_ = m.jit(lambda x, i: x.at[i].set(7.0))
+    add = m.jit(lambda x, i: x.at[i].add(1.0))
+    rows = m.jit(lambda i: m.np.zeros((3, 4)).at[i].set(1.0))
+    pair = m.jit(lambda i, j: m.np.zeros((3, 4)).at[i, j].set(2.0))
+    assert_close(set_(x, 7), np.zeros(5, np.float32))
+    assert_close(set_(x, -9), np.zeros(5, np.float32))
+    assert_close(set_(x, -1), np.array([0, 0, 0, 0, 7], np.float32))
+    assert_close(add(x, np.array([0, 9, -2, 1])), np.array([1, 1, 0, 1, 0], np.float32))
+    assert_close(rows(5), np.zeros((3, 4), np.float32))
+    assert_close(pair(np.array([0, 3]), np.array([1, 2])).sum(), np.float32(2))

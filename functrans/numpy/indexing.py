@@ -277,12 +277,44 @@ _SCATTERS = {"set": "scatter", "add": "scatter_add", "mul": "scatter_mul",
              "min": "scatter_min", "max": "scatter_max"}
 
 
+def _in_bounds_mask(shape, idx):
+    """For an index made only of integer scalars/arrays with at least one traced (the
+    common ``x.at[i]``, ``x.at[i, j]``, ``x.at[idx_array]``): a bool mask over the
+    broadcast index shape, True where every component is in bounds. Else None."""
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    if not any(isinstance(p, Tracer) for p in parts) or len(parts) > len(shape):
+        return None
+    from ._util import broadcast_shapes, broadcast_to
+    comps = []
+    for p, n in zip(parts, shape, strict=False):
+        if p is None or p is Ellipsis or isinstance(p, slice) or \
+                (not isinstance(p, Tracer) and np.asarray(p).dtype.kind not in "iu"):
+            return None
+        if isinstance(p, Tracer) and not dtypes.is_integer(p.aval.dtype):
+            return None
+        t = as_array(p)
+        comps.append(lax.bitwise_and(lax.ge(t, -n), lax.lt(t, n)))
+    bshape = broadcast_shapes(*[aval(c).shape for c in comps], api="at")
+    mask = None
+    for c in comps:
+        c = broadcast_to(c, bshape)
+        mask = c if mask is None else lax.bitwise_and(mask, c)
+    return mask
+
+
 def _scatter(x, idx, values, kind, mode=None):
     from ._util import broadcast_to
     from .shapes import ravel
     x = as_array(x)
     shape, dt = aval(x).shape, aval(x).dtype
     pos = _flat_positions(shape, idx)
+    mask = _in_bounds_mask(shape, idx) if mode is None else None
+    if mask is not None:  # JAX drops updates at out-of-bounds traced indices
+        mshape = aval(mask).shape
+        mask = lax.broadcast_in_dim(mask, aval(pos).shape, tuple(range(len(mshape))))
+        size = int(np.prod(shape, dtype=np.int64))
+        pos = lax.select(mask, pos, lax.full(aval(pos).shape, size, dtypes.int32))
+        mode = "drop"
     vals = as_array(values)
     vals = lax.convert_element_type(vals, dt) if aval(vals).dtype != dt else vals
     vals = ravel(broadcast_to(vals, aval(pos).shape))
