@@ -20,7 +20,12 @@ from ..core.ir import ClosedJaxpr, Jaxpr, ShapedArray
 from ..core.registry import partial_eval_rules
 from ..core.trace import Tracer, bind, current_trace, new_trace
 from .jvp import JVPTrace, JVPTracer, Zero, instantiate, is_differentiable, zero_for
-from .staging import StagingTrace, StagingTracer, eval_closed, trace_to_jaxpr
+from .staging import (
+    StagingTrace,
+    StagingTracer,
+    eval_closed,
+    trace_to_jaxpr,
+)
 
 
 class PartialEvalTrace(StagingTrace):
@@ -150,20 +155,8 @@ def partial_eval_jaxpr(closed: ClosedJaxpr, unknowns: tuple[bool, ...]) -> Parti
     return result
 
 
-def hoist_tracer_consts(jaxpr: Jaxpr, consts: list) -> tuple[ClosedJaxpr, list]:
-    """A ClosedJaxpr with concrete consts; tracer consts become leading invars."""
-    is_tracer = [isinstance(c, Tracer) for c in consts]
-    if not any(is_tracer):
-        return ClosedJaxpr(jaxpr, consts), []
-    hoisted = [v for v, t in zip(jaxpr.constvars, is_tracer, strict=True) if t]
-    kept = [v for v, t in zip(jaxpr.constvars, is_tracer, strict=True) if not t]
-    new = Jaxpr(kept, hoisted + jaxpr.invars, jaxpr.eqns, jaxpr.outvars)
-    return (ClosedJaxpr(new, [c for c, t in zip(consts, is_tracer, strict=True) if not t]),
-            [c for c, t in zip(consts, is_tracer, strict=True) if t])
-
-
 __all__ = ["PartialEvalTrace", "LinearJaxpr", "linearize_flat", "eval_linear",
-           "partial_eval_jaxpr", "hoist_tracer_consts", "Zero"]
+           "partial_eval_jaxpr", "Zero"]
 
 
 _dce_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -115,6 +115,11 @@ def stage(fn: Callable, in_avals: Sequence[ShapedArray], name: str = "jit", labe
     enclosing transformations are hoisted into leading invars and returned, so the
     caller passes them explicitly (``bind(call_p, *tracer_consts, *args, ...)``)."""
     jaxpr, consts, _ = trace_to_jaxpr(fn, in_avals, name, label)
+    return hoist_tracer_consts(jaxpr, consts)
+
+
+def hoist_tracer_consts(jaxpr: Jaxpr, consts: list) -> tuple[ClosedJaxpr, list]:
+    """A ClosedJaxpr with concrete consts; tracer consts become leading invars."""
     is_tracer = [isinstance(c, Tracer) for c in consts]
     if not any(is_tracer):
         return ClosedJaxpr(jaxpr, consts), []
