@@ -40,26 +40,29 @@ transpose_rules[reduce_sum_p] = _reduce_sum_transpose
 jvp_rules[reduce_max_p] = _reduce_max_jvp
 
 
-# ---- argmax(x, axes=(axis,), index_dtype) -------------------------------------------
-def _argmax_abstract_eval(x, *, axes, index_dtype):
-    check_dtype("argmax", x, "any")
-    if len(axes) != 1:
-        raise TypeError(f"[argmax] needs exactly one axis, got axes={axes}")
-    (axis,) = check_axes("argmax", axes, x.ndim)
-    if x.shape[axis] == 0:
-        raise ValueError(f"[argmax] axis {axis} of {x.str_short()} is empty")
-    if not dtypes.is_integer(index_dtype):
-        raise TypeError(f"[argmax] index_dtype must be an integer dtype, got {index_dtype}")
-    shape = tuple(d for i, d in enumerate(x.shape) if i != axis)
-    return ShapedArray(shape, index_dtype, False)
+# ---- argmax / argmin (x, axes=(axis,), index_dtype) ----------------------------------
+def _index_reduction(name: str, np_fn):
+    """argmax/argmin: the index of the extreme along one axis. NaN counts as the
+    extreme (first NaN wins), as in XLA and NumPy."""
+    def abstract_eval(x, *, axes, index_dtype):
+        check_dtype(name, x, "any")
+        if len(axes) != 1:
+            raise TypeError(f"[{name}] needs exactly one axis, got axes={axes}")
+        (axis,) = check_axes(name, axes, x.ndim)
+        if x.shape[axis] == 0:
+            raise ValueError(f"[{name}] axis {axis} of {x.str_short()} is empty")
+        if not dtypes.is_integer(index_dtype):
+            raise TypeError(f"[{name}] index_dtype must be an integer dtype, got "
+                            f"{index_dtype}")
+        shape = tuple(d for i, d in enumerate(x.shape) if i != axis)
+        return ShapedArray(shape, index_dtype, False)
+
+    def impl(x, *, axes, index_dtype):
+        return np_fn(x, axis=axes[0]).astype(index_dtype)
+    return primitive(name, abstract_eval, impl)
 
 
-def _argmax_impl(x, *, axes, index_dtype):
-    # NaN counts as the maximum (first NaN wins), as in XLA and NumPy.
-    return np.argmax(x, axis=axes[0]).astype(index_dtype)
-
-
-argmax_p = primitive("argmax", _argmax_abstract_eval, _argmax_impl)
+argmax_p = _index_reduction("argmax", np.argmax)
 vmap_rules[argmax_p] = reduction_vmap(argmax_p)
 declare_no_rule("jvp", argmax_p, "an index output has no tangent")
 
@@ -73,10 +76,33 @@ reduce_xor_p = reduction("reduce_xor", np.bitwise_xor.reduce, "int_or_bool")
 
 
 def _reduce_prod_jvp(primals, tangents, *, axes):
-    """``out * sum(t / x)`` (assumes no zero entries, unlike JAX's zero-safe rule)."""
+    """``sum_j t_j * prod_{k != j} x_k`` (zero-safe): the reduced axes flattened last, the
+    product of the others as exclusive cumprods from both ends."""
     (x,), (t,) = primals, tangents
     out = reduce_prod_p.bind1(x, axes=axes)
-    return [out], [ops.mul(out, reduce_sum_p.bind1(ops.div(t, x), axes=axes))]
+    shape = ops.aval(x).shape
+    kept = tuple(d for d in range(len(shape)) if d not in axes)
+    size = int(np.prod([shape[d] for d in axes], dtype=np.int64))
+    if size == 0:
+        return [out], [ops.zeros_like(out)]
+    flat = (*(shape[d] for d in kept), size)
+    xf, tf = (ops.reshape(ops.transpose(v, (*kept, *axes)), flat) for v in (x, t))
+    return [out], [reduce_sum_p.bind1(ops.mul(_others_product(xf), tf), axes=(len(kept),))]
+
+
+def _others_product(xf):
+    """``prod_{k != j} xf[..., k]`` for every j of the last axis (no division)."""
+    from .cumulative import cumprod_p
+    from .shapes import pad_p
+    last = ops.aval(xf).ndim - 1
+    one = ops.scalar(1, ops.aval(xf).dtype)
+
+    def shifted(lo, hi):
+        config = tuple((0, 0, 0) if d != last else (lo, hi, 0) for d in range(last + 1))
+        return pad_p.bind1(xf, one, padding_config=config)
+    before = cumprod_p.bind1(shifted(1, -1), axis=last, reverse=False)
+    after = cumprod_p.bind1(shifted(-1, 1), axis=last, reverse=True)
+    return ops.mul(before, after)
 
 
 jvp_rules[reduce_min_p] = lambda p, t, *, axes: _reduce_max_jvp(p, t, axes=axes,
@@ -86,25 +112,6 @@ for _bit_p in (reduce_and_p, reduce_or_p, reduce_xor_p):
     declare_no_rule("jvp", _bit_p, "a bitwise reduction has an integer/bool output")
 
 
-# ---- argmin(x, axes=(axis,), index_dtype) -------------------------------------------
-def _argmin_abstract_eval(x, *, axes, index_dtype):
-    check_dtype("argmin", x, "any")
-    if len(axes) != 1:
-        raise TypeError(f"[argmin] needs exactly one axis, got axes={axes}")
-    (axis,) = check_axes("argmin", axes, x.ndim)
-    if x.shape[axis] == 0:
-        raise ValueError(f"[argmin] axis {axis} of {x.str_short()} is empty")
-    if not dtypes.is_integer(index_dtype):
-        raise TypeError(f"[argmin] index_dtype must be an integer dtype, got {index_dtype}")
-    shape = tuple(d for i, d in enumerate(x.shape) if i != axis)
-    return ShapedArray(shape, index_dtype, False)
-
-
-def _argmin_impl(x, *, axes, index_dtype):
-    # NaN counts as the minimum (first NaN wins), as in XLA and NumPy.
-    return np.argmin(x, axis=axes[0]).astype(index_dtype)
-
-
-argmin_p = primitive("argmin", _argmin_abstract_eval, _argmin_impl)
+argmin_p = _index_reduction("argmin", np.argmin)
 vmap_rules[argmin_p] = reduction_vmap(argmin_p)
 declare_no_rule("jvp", argmin_p, "an index output has no tangent")
