@@ -49,32 +49,36 @@ def monoid_reduction(kind: str, combine):
     return rule
 
 
-def _argmax_lowering(ctx, x, *, axes, index_dtype):
-    aval = ctx.avals_in[0]
-    axis = axes[0]
-    idx = hlo.iota(ir_type(ShapedArray(aval.shape, index_dtype)), axis)
-    inits = [constant(identity_of("max", aval.dtype)), constant(np.zeros((), index_dtype))]
+def index_reduction(kind: str):
+    """argmax (kind "max") / argmin ("min"): a variadic reduce over (values, iota) that
+    keeps the extreme; NaN counts as the extreme, ties go to the first index."""
+    direction = "GT" if kind == "max" else "LT"
 
-    def body(acc, new):
-        (a, ia), (b, ib) = acc, new
-        inexact = dtypes.is_inexact(aval.dtype)
-        a_wins = compare(a, b, "GT", aval.dtype)
-        same = compare(a, b, "EQ", aval.dtype)
-        if inexact:
-            a_nan, b_nan = compare(a, a, "NE", aval.dtype), compare(b, b, "NE", aval.dtype)
-            a_wins = hlo.or_(a_wins, hlo.and_(a_nan, hlo.not_(b_nan)))
-            same = hlo.or_(same, hlo.and_(a_nan, b_nan))
-        first = compare(ia, ib, "LT", index_dtype)
-        pick_a = hlo.or_(a_wins, hlo.and_(same, first))
-        return [hlo.select(pick_a, a, b), hlo.select(pick_a, ia, ib)]
+    def rule(ctx, x, *, axes, index_dtype):
+        aval = ctx.avals_in[0]
+        axis = axes[0]
+        idx = hlo.iota(ir_type(ShapedArray(aval.shape, index_dtype)), axis)
+        inits = [constant(identity_of(kind, aval.dtype)), constant(np.zeros((), index_dtype))]
 
-    out_avals = [ctx.avals_out[0].update(dtype=aval.dtype), ctx.avals_out[0]]
-    return [reduce_region(out_avals, [x, idx], inits, (axis,), body)[1]]
+        def body(acc, new):
+            (a, ia), (b, ib) = acc, new
+            a_wins = compare(a, b, direction, aval.dtype)
+            same = compare(a, b, "EQ", aval.dtype)
+            if dtypes.is_inexact(aval.dtype):
+                a_nan, b_nan = compare(a, a, "NE", aval.dtype), compare(b, b, "NE", aval.dtype)
+                a_wins = hlo.or_(a_wins, hlo.and_(a_nan, hlo.not_(b_nan)))
+                same = hlo.or_(same, hlo.and_(a_nan, b_nan))
+            pick_a = hlo.or_(a_wins, hlo.and_(same, compare(ia, ib, "LT", index_dtype)))
+            return [hlo.select(pick_a, a, b), hlo.select(pick_a, ia, ib)]
+
+        out_avals = [ctx.avals_out[0].update(dtype=aval.dtype), ctx.avals_out[0]]
+        return [reduce_region(out_avals, [x, idx], inits, (axis,), body)[1]]
+    return rule
 
 
 lowering_rules[red.reduce_sum_p] = monoid_reduction("sum", hlo.add)
 lowering_rules[red.reduce_max_p] = monoid_reduction("max", hlo.maximum)
-lowering_rules[red.argmax_p] = _argmax_lowering
+lowering_rules[red.argmax_p] = index_reduction("max")
 
 
 def _bitwise_identity(kind: str, dtype) -> np.ndarray:
@@ -91,30 +95,9 @@ def bitwise_reduction(kind: str, combine):
     return rule
 
 
-def _argmin_lowering(ctx, x, *, axes, index_dtype):
-    aval = ctx.avals_in[0]
-    axis = axes[0]
-    idx = hlo.iota(ir_type(ShapedArray(aval.shape, index_dtype)), axis)
-    inits = [constant(identity_of("min", aval.dtype)), constant(np.zeros((), index_dtype))]
-
-    def body(acc, new):  # NaN counts as the minimum; ties go to the first index
-        (a, ia), (b, ib) = acc, new
-        a_wins = compare(a, b, "LT", aval.dtype)
-        same = compare(a, b, "EQ", aval.dtype)
-        if dtypes.is_inexact(aval.dtype):
-            a_nan, b_nan = compare(a, a, "NE", aval.dtype), compare(b, b, "NE", aval.dtype)
-            a_wins = hlo.or_(a_wins, hlo.and_(a_nan, hlo.not_(b_nan)))
-            same = hlo.or_(same, hlo.and_(a_nan, b_nan))
-        pick_a = hlo.or_(a_wins, hlo.and_(same, compare(ia, ib, "LT", index_dtype)))
-        return [hlo.select(pick_a, a, b), hlo.select(pick_a, ia, ib)]
-
-    out_avals = [ctx.avals_out[0].update(dtype=aval.dtype), ctx.avals_out[0]]
-    return [reduce_region(out_avals, [x, idx], inits, (axis,), body)[1]]
-
-
 lowering_rules[red.reduce_min_p] = monoid_reduction("min", hlo.minimum)
 lowering_rules[red.reduce_prod_p] = monoid_reduction("prod", hlo.multiply)
 lowering_rules[red.reduce_and_p] = bitwise_reduction("and", hlo.and_)
 lowering_rules[red.reduce_or_p] = bitwise_reduction("or", hlo.or_)
 lowering_rules[red.reduce_xor_p] = bitwise_reduction("xor", hlo.xor)
-lowering_rules[red.argmin_p] = _argmin_lowering
+lowering_rules[red.argmin_p] = index_reduction("min")
