@@ -10,12 +10,17 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
-from ..core.registry import declare_no_rule, jvp_rules, transpose_rules
+from ..core.registry import declare_no_rule, jvp_rules, transpose_rules, vmap_rules
 from . import _ops as ops
-from ..core.registry import vmap_rules
 from ._batching import elementwise_vmap
 from ._builders import (
-    binary, check_dtype, comparison, elementwise_shape, naryop_abstract_eval, primitive, unary,
+    binary,
+    check_dtype,
+    comparison,
+    elementwise_shape,
+    naryop_abstract_eval,
+    primitive,
+    unary,
 )
 
 
@@ -57,21 +62,6 @@ cos_p = unary("cos", np.cos)
 tanh_p = unary("tanh", np.tanh)
 logistic_p = unary("logistic", _logistic)
 sqrt_p = unary("sqrt", np.sqrt)
-vmap_rules[add_p] = elementwise_vmap(add_p)
-vmap_rules[sub_p] = elementwise_vmap(sub_p)
-vmap_rules[mul_p] = elementwise_vmap(mul_p)
-vmap_rules[div_p] = elementwise_vmap(div_p)
-vmap_rules[max_p] = elementwise_vmap(max_p)
-vmap_rules[min_p] = elementwise_vmap(min_p)
-vmap_rules[pow_p] = elementwise_vmap(pow_p)
-vmap_rules[neg_p] = elementwise_vmap(neg_p)
-vmap_rules[exp_p] = elementwise_vmap(exp_p)
-vmap_rules[log_p] = elementwise_vmap(log_p)
-vmap_rules[sin_p] = elementwise_vmap(sin_p)
-vmap_rules[cos_p] = elementwise_vmap(cos_p)
-vmap_rules[tanh_p] = elementwise_vmap(tanh_p)
-vmap_rules[logistic_p] = elementwise_vmap(logistic_p)
-vmap_rules[sqrt_p] = elementwise_vmap(sqrt_p)
 
 
 # ---- arithmetic and transcendental: jvp and transpose rules ----------------------------
@@ -244,12 +234,6 @@ lt_p = comparison("lt", np.less)
 le_p = comparison("le", np.less_equal)
 gt_p = comparison("gt", np.greater)
 ge_p = comparison("ge", np.greater_equal)
-vmap_rules[eq_p] = elementwise_vmap(eq_p)
-vmap_rules[ne_p] = elementwise_vmap(ne_p)
-vmap_rules[lt_p] = elementwise_vmap(lt_p)
-vmap_rules[le_p] = elementwise_vmap(le_p)
-vmap_rules[gt_p] = elementwise_vmap(gt_p)
-vmap_rules[ge_p] = elementwise_vmap(ge_p)
 for _cmp_p in (eq_p, ne_p, lt_p, le_p, gt_p, ge_p):
     declare_no_rule("jvp", _cmp_p, "a comparison has a boolean output (zero tangent)")
 
@@ -355,13 +339,6 @@ square_p = unary("square", np.square, "number")
 nextafter_p = binary("nextafter", np.nextafter, "float")
 atan2_p = binary("atan2", np.arctan2, "float")
 copy_p = unary("copy", np.array, "any")
-vmap_rules[rem_p] = elementwise_vmap(rem_p)
-vmap_rules[abs_p] = elementwise_vmap(abs_p)
-vmap_rules[sign_p] = elementwise_vmap(sign_p)
-vmap_rules[square_p] = elementwise_vmap(square_p)
-vmap_rules[nextafter_p] = elementwise_vmap(nextafter_p)
-vmap_rules[atan2_p] = elementwise_vmap(atan2_p)
-vmap_rules[copy_p] = elementwise_vmap(copy_p)
 
 
 def _rem_jvp(primals, tangents):
@@ -389,8 +366,6 @@ declare_no_rule("jvp", nextafter_p, "nextafter is piecewise constant with jumps 
 # ---- rounding -----------------------------------------------------------------------------
 floor_p = unary("floor", np.floor, "float")
 ceil_p = unary("ceil", np.ceil, "float")
-vmap_rules[floor_p] = elementwise_vmap(floor_p)
-vmap_rules[ceil_p] = elementwise_vmap(ceil_p)
 jvp_rules[floor_p] = ops.zero_jvp(floor_p)
 jvp_rules[ceil_p] = ops.zero_jvp(ceil_p)
 
@@ -438,20 +413,6 @@ acosh_p = unary("acosh", np.arccosh)
 atanh_p = unary("atanh", np.arctanh)
 is_finite_p = primitive("is_finite", naryop_abstract_eval("is_finite", "float", dtypes.bool_),
                         np.isfinite)
-vmap_rules[exp2_p] = elementwise_vmap(exp2_p)
-vmap_rules[log1p_p] = elementwise_vmap(log1p_p)
-vmap_rules[expm1_p] = elementwise_vmap(expm1_p)
-vmap_rules[rsqrt_p] = elementwise_vmap(rsqrt_p)
-vmap_rules[cbrt_p] = elementwise_vmap(cbrt_p)
-vmap_rules[tan_p] = elementwise_vmap(tan_p)
-vmap_rules[asin_p] = elementwise_vmap(asin_p)
-vmap_rules[acos_p] = elementwise_vmap(acos_p)
-vmap_rules[atan_p] = elementwise_vmap(atan_p)
-vmap_rules[sinh_p] = elementwise_vmap(sinh_p)
-vmap_rules[cosh_p] = elementwise_vmap(cosh_p)
-vmap_rules[asinh_p] = elementwise_vmap(asinh_p)
-vmap_rules[acosh_p] = elementwise_vmap(acosh_p)
-vmap_rules[atanh_p] = elementwise_vmap(atanh_p)
 vmap_rules[is_finite_p] = elementwise_vmap(is_finite_p)
 
 

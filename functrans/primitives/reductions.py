@@ -7,16 +7,13 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
-from ..core.registry import declare_no_rule, jvp_rules, transpose_rules
+from ..core.registry import declare_no_rule, jvp_rules, transpose_rules, vmap_rules
 from . import _ops as ops
-from ..core.registry import vmap_rules
 from ._batching import reduction_vmap
 from ._builders import check_axes, check_dtype, primitive, reduction
 
 reduce_sum_p = reduction("reduce_sum", np.add.reduce, "any")
 reduce_max_p = reduction("reduce_max", np.maximum.reduce, "any")
-vmap_rules[reduce_sum_p] = reduction_vmap(reduce_sum_p)
-vmap_rules[reduce_max_p] = reduction_vmap(reduce_max_p)
 
 
 def _reduce_sum_transpose(cts, x, *, axes):
