@@ -142,3 +142,45 @@ def test_custom_rule_errors():
     g.defvjp(lambda x: (x, None), lambda res, ct: ct)
     with pytest.raises(TypeError, match=r"\[custom_vjp\] bwd"):
         ft.grad(g)(1.0)
+
+
+@pytest.mark.parametrize("prevent_cse", [True, False])
+def test_checkpoint_prevent_cse_lowers_an_optimization_barrier(prevent_cse):
+    """As in JAX, the backward pass's recomputation sits behind an optimization barrier
+    exactly when prevent_cse=True; the plain forward call has none."""
+    def loss(m):
+        return m.ft.checkpoint(lambda x: m.np.sum(m.np.sin(m.np.sin(x)) * x),
+                               prevent_cse=prevent_cse)
+
+    def texts(m):
+        return (m.jit(m.ft.grad(loss(m))).lower(X).as_text(),
+                m.jit(loss(m)).lower(X).as_text())
+    for (grad_text, fwd_text), name in [(texts(FT), "functrans"), (texts(JAX), "jax")]:
+        assert ("stablehlo.optimization_barrier" in grad_text) == prevent_cse, name
+        assert "stablehlo.optimization_barrier" not in fwd_text, name
+    _both(lambda m: (m.jit(m.ft.grad(loss(m)))(X), m.jit(loss(m))(X),
+                     m.jit(m.ft.vmap(m.ft.grad(loss(m))))(np.stack([X, Y]))))
+
+
+_GATHER_0D = [  # (operand shape, indices, dimension numbers, slice sizes): 0-d batch shape
+    ((5,), [2], dict(offset_dims=(), collapsed_slice_dims=(0,), start_index_map=(0,)), (1,)),
+    ((5,), [7], dict(offset_dims=(), collapsed_slice_dims=(0,), start_index_map=(0,)), (1,)),
+    ((4, 3), [1, 2], dict(offset_dims=(), collapsed_slice_dims=(0, 1), start_index_map=(0, 1)),
+     (1, 1)),
+    ((4, 3), [2], dict(offset_dims=(0,), collapsed_slice_dims=(0,), start_index_map=(0,)),
+     (1, 3)),
+    ((), [], dict(offset_dims=(), collapsed_slice_dims=(), start_index_map=()), ()),
+]
+
+
+@pytest.mark.parametrize("mode", ["clip", "fill"])
+@pytest.mark.parametrize("case", range(len(_GATHER_0D)))
+def test_gather_with_a_single_index_vector_eager(case, mode):
+    """Indices of shape (k,) (a 0-d batch): the NumPy impl gives JAX's (often 0-d) result;
+    also numpy-level scalar indexing, which goes through gather with a 0-d index."""
+    shape, idx, dn, sizes = _GATHER_0D[case]
+    x = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    idx = np.asarray(idx, np.int32)
+    _both(lambda m: (m.lax.gather(x, idx, m.lax.GatherDimensionNumbers(**dn), sizes,
+                                  mode=mode),
+                     m.np.take(np.arange(6.0, dtype=np.float32), np.int32(4), mode=mode)))

@@ -7,6 +7,7 @@ import pytest
 
 import functrans  # noqa: F401  (registers every primitive and rule)
 from functrans.core import registry
+from functrans.core.ir import Var
 
 PRIMS = sorted(registry.abstract_eval_rules, key=lambda p: p.name)
 
@@ -33,7 +34,17 @@ def test_vmap_rule_or_reason(prim):
         f"{prim.name} has no vmap rule and declares no reason"
 
 
+def _linear_eqns(jaxpr, linear_invars):
+    """The equations of ``jaxpr`` that depend on one of ``linear_invars``."""
+    linear = set(linear_invars)
+    for eqn in jaxpr.eqns:
+        if any(isinstance(v, Var) and v in linear for v in eqn.inputs):
+            linear.update(eqn.outvars)
+            yield eqn
+
+
 def test_linear_records_have_transpose_rules():
+    """Every primitive on the path from a record's linear operand has a transpose rule."""
     from op_records import ALL_RECORDS
     import functrans as ft
     import numpy as np
@@ -45,7 +56,10 @@ def test_linear_records_have_transpose_rules():
         shapes = rec.operand_shapes(rec.shapes[-1])
         args = [make_operand(np.random.default_rng(0), s, rec.dtypes[0], rec.domain)
                 for s in shapes]
-        for eqn in ft.make_jaxpr(rec.ft)(*args).jaxpr.eqns:
+        if rec.name == "select_n":
+            args[0] = args[0] > 0  # the predicate operand is bool
+        jaxpr = ft.make_jaxpr(rec.ft)(*args).jaxpr
+        for eqn in _linear_eqns(jaxpr, [jaxpr.invars[i] for i in rec.linear_in]):
             if eqn.primitive not in registry.transpose_rules and \
                     not _declared("transpose", eqn.primitive):
                 missing.append((rec.name, eqn.primitive.name))

@@ -1,12 +1,15 @@
 """checkpoint / remat: trade memory for recomputation in reverse mode.
 
-``checkpoint[jaxpr, prevent_cse] *args`` evaluates ``jaxpr``. Under linearize its
-partial-eval rule saves no intermediate residuals: the known part computes only the
-primal outputs, and the staged linear part takes the *inputs* as residuals and
-recomputes what the tangents need, so the backward pass re-runs the forward
-computation of the checkpointed function instead of storing it.
+``checkpoint[jaxpr, prevent_cse, differentiated] *args`` evaluates ``jaxpr``. Under
+linearize its partial-eval rule saves no intermediate residuals: the known part computes
+only the primal outputs, and the staged linear part takes the *inputs* as residuals and
+recomputes what the tangents need, so the backward pass re-runs the forward computation
+of the checkpointed function instead of storing it.
 
-``prevent_cse`` is recorded for parity with JAX; the lowering inlines the jaxpr.
+``differentiated`` marks the recomputation (the staged unknown part and its transpose).
+The lowering inlines the jaxpr; with ``prevent_cse`` a recomputation's inputs first pass
+through an ``optimization_barrier`` (as JAX does), so XLA cannot merge the recomputation
+with the forward pass and keep the intermediates alive after all.
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True,
 
     Args:
       fun: the function to checkpoint.
-      prevent_cse: kept for JAX parity.
+      prevent_cse: put an optimization barrier before the recomputation in the backward
+        pass, so XLA does not undo the rematerialization by common-subexpression
+        elimination (``jax.checkpoint``'s default).
       static_argnums: positional arguments that are Python values (baked into the trace).
       policy: only ``None`` (save nothing) is supported.
 
@@ -71,7 +76,8 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True,
             return out_leaves
 
         closed, consts = stage(flat, [_ops.aval(x) for x in leaves], "checkpoint")
-        outs = bind(checkpoint_p, *consts, *leaves, jaxpr=closed, prevent_cse=prevent_cse)
+        outs = bind(checkpoint_p, *consts, *leaves, jaxpr=closed, prevent_cse=prevent_cse,
+                    differentiated=False)
         return tree_unflatten(store["out_tree"], outs)
     return wrapped
 
@@ -79,19 +85,18 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True,
 remat = checkpoint
 
 
-def _checkpoint_abstract_eval(*avals, jaxpr: ClosedJaxpr, prevent_cse: bool):
+def _checkpoint_abstract_eval(*avals, jaxpr: ClosedJaxpr, **params):
     return jaxpr.out_avals
 
 
-def _checkpoint_impl(*args, jaxpr: ClosedJaxpr, prevent_cse: bool):
+def _checkpoint_impl(*args, jaxpr: ClosedJaxpr, **params):
     return eval_closed(jaxpr, *args)
 
 
-def _checkpoint_jvp(primals, tangents, *, jaxpr, prevent_cse):
+def _checkpoint_jvp(primals, tangents, *, jaxpr, **params):
     jvp_closed, in_diff, out_diff = jvp_jaxpr(jaxpr)
     float_tangents = [t for t, d in zip(tangents, in_diff, strict=True) if d]
-    outs = bind(checkpoint_p, *primals, *float_tangents, jaxpr=jvp_closed,
-                prevent_cse=prevent_cse)
+    outs = bind(checkpoint_p, *primals, *float_tangents, jaxpr=jvp_closed, **params)
     n = len(jaxpr.out_avals)
     it = iter(outs[n:])
     return outs[:n], [next(it) if d else None for d in out_diff]
@@ -109,7 +114,8 @@ def _checkpoint_partial_eval(trace, args, params):
         known_outs = bind(checkpoint_p, *[x for x, u in zip(args, unknowns, strict=True)
                                           if not u], jaxpr=known, **_rest(params))
     unknown = dce_closed(jaxpr, tuple(split.out_unknown))
-    unknown_outs = trace.stage_eqn(checkpoint_p, list(args), dict(params, jaxpr=unknown))
+    unknown_outs = trace.stage_eqn(checkpoint_p, list(args), dict(params, jaxpr=unknown,
+                                                                  differentiated=True))
     known_it, unknown_it = iter(known_outs), iter(unknown_outs)
     return [next(unknown_it) if u else next(known_it) for u in split.out_unknown]
 
@@ -118,19 +124,19 @@ def _rest(params):
     return {k: v for k, v in params.items() if k != "jaxpr"}
 
 
-def _checkpoint_transpose(cts, *args, jaxpr, prevent_cse):
+def _checkpoint_transpose(cts, *args, jaxpr, **params):
     linear = tuple(is_undefined(a) for a in args)
     transposed = transpose_jaxpr(jaxpr, linear)
     cts_in = bind(checkpoint_p, *[a for a in args if not is_undefined(a)], *cts,
-                  jaxpr=transposed, prevent_cse=prevent_cse)
+                  jaxpr=transposed, **params)
     it = iter(cts_in)
     return [next(it) if lin else None for lin in linear]
 
 
-def _checkpoint_vmap(axis_data, vals, bdims, *, jaxpr, prevent_cse):
+def _checkpoint_vmap(axis_data, vals, bdims, *, jaxpr, **params):
     from ..interpreters.vmap import batch_jaxpr
     batched, out_bdims = batch_jaxpr(jaxpr, axis_data, bdims)
-    return bind(checkpoint_p, *vals, jaxpr=batched, prevent_cse=prevent_cse), out_bdims
+    return bind(checkpoint_p, *vals, jaxpr=batched, **params), out_bdims
 
 
 abstract_eval_rules[checkpoint_p] = _checkpoint_abstract_eval

@@ -14,12 +14,15 @@ forward mode gives the transpose of the linear part only.
 
 Values a custom function closes over that carry tangents are differentiated by
 ordinary autodiff of the function (the custom rule covers its explicit arguments).
-Under vmap the call is batched as a plain function (custom rules are not batched).
+Under vmap the custom primitive is kept: its jaxpr is batched (outputs batched at axis
+0) and so are its rules, so ``grad(vmap(f))`` uses the custom rule.
+A custom function closing over a batched value is batched as a plain call.
 """
 
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable, Sequence
 
 from ..core.ir import ClosedJaxpr, ShapedArray
@@ -34,7 +37,9 @@ from ..core.trace import Primitive, bind
 from ..interpreters.jvp import instantiate, is_differentiable, jvp_flat, zero_for
 from ..interpreters.staging import eval_closed, stage
 from ..interpreters.transpose import UndefinedPrimal, backward_pass
+from ..interpreters.vmap import _batched_aval, batch_fun, batch_jaxpr
 from ..primitives import _ops
+from ..primitives._batching import bdim_at_front, match_bdim
 from ..tree_util import tree_flatten, tree_unflatten
 from .call import jit_p
 
@@ -81,7 +86,7 @@ def _call_impl(*args, call_jaxpr: ClosedJaxpr, **params):
 
 
 def _call_vmap(axis_data, vals, bdims, *, call_jaxpr: ClosedJaxpr, **params):
-    from ..interpreters.vmap import batch_jaxpr
+    """Fallback for a custom call whose closed-over values are batched: a plain call."""
     batched, out_bdims = batch_jaxpr(call_jaxpr, axis_data, bdims)
     return bind(jit_p, *vals, jaxpr=batched, name="custom_call"), out_bdims
 
@@ -192,7 +197,6 @@ def _custom_jvp_call_jvp(primals, tangents, *, call_jaxpr, jvp, num_consts):
 abstract_eval_rules[custom_jvp_call_p] = _call_abstract_eval
 impl_rules[custom_jvp_call_p] = _call_impl
 jvp_rules[custom_jvp_call_p] = _custom_jvp_call_jvp
-vmap_rules[custom_jvp_call_p] = _call_vmap
 
 
 # ---- custom_vjp -------------------------------------------------------------------------
@@ -289,7 +293,6 @@ def _custom_vjp_call_jvp(primals, tangents, *, call_jaxpr, rules, num_consts):
 abstract_eval_rules[custom_vjp_call_p] = _call_abstract_eval
 impl_rules[custom_vjp_call_p] = _call_impl
 jvp_rules[custom_vjp_call_p] = _custom_vjp_call_jvp
-vmap_rules[custom_vjp_call_p] = _call_vmap
 
 
 # ---- custom_lin: linear in its tangents, transposes to bwd ------------------------------
@@ -330,6 +333,126 @@ def _custom_lin_jvp(primals, tangents, **params):
     return jvp_flat(lambda *xs: custom_lin_forward(xs[:n], xs[n:], **params),
                     primals, tangents)
 
+
+# ---- vmap: the custom primitive is kept, its jaxpr and its rules batched ----------------
+
+_front_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _at_front(outs, bdims, size: int) -> list:
+    return [bdim_at_front(o, b, size) for o, b in zip(outs, bdims, strict=True)]
+
+
+def _to_bdim(x, bdim, dst, size: int):
+    """``x`` (batched at ``bdim``) laid out for a value batched at ``dst``; a batched
+    cotangent of an unbatched input is summed over the batch."""
+    if dst is None:
+        return x if bdim is None else _ops.reduce_sum(x, (bdim,))
+    return match_bdim(x, bdim, size, dst)
+
+
+def _batch_front(closed: ClosedJaxpr, axis_data, in_bdims) -> ClosedJaxpr:
+    """``closed`` batched over inputs laid out as ``in_bdims``, every output batched at
+    axis 0 (so the call and its batched rules agree on the output layout). Cached."""
+    key = (tuple(in_bdims), axis_data)
+    per = _front_cache.setdefault(closed, {})
+    if key not in per:
+        batched, out_bdims = batch_jaxpr(closed, axis_data, in_bdims)
+        if all(b == 0 for b in out_bdims):
+            per[key] = batched
+        else:
+            def flat(*xs):
+                return _at_front(eval_closed(batched, *xs), out_bdims, axis_data.size)
+            per[key], consts = stage(flat, list(batched.in_avals), "vmap")
+            assert not consts
+    return per[key]
+
+
+def _batched_jvp(jvp, axis_data, in_bdims, primals, tangents):
+    """The jvp rule of a batched custom_jvp_call: the rule vmapped over the batch (a
+    tangent is laid out as its primal), outputs and tangents batched at axis 0."""
+    n, n_out = len(primals), []
+
+    def flat(*xs):
+        outs, touts = jvp(list(xs[:n]), list(xs[n:]))
+        n_out.append(len(outs))
+        return [*outs, *touts]
+    vals, bds = batch_fun(flat, axis_data, [*primals, *tangents], [*in_bdims, *in_bdims])
+    vals = _at_front(vals, bds, axis_data.size)
+    return vals[:n_out[0]], vals[n_out[0]:]
+
+
+def _custom_jvp_call_vmap(axis_data, vals, bdims, *, call_jaxpr, jvp, num_consts):
+    if any(b is not None for b in bdims[:num_consts]):
+        return _call_vmap(axis_data, vals, bdims, call_jaxpr=call_jaxpr)
+    batched = _batch_front(call_jaxpr, axis_data, bdims)
+    rule = functools.partial(_batched_jvp, jvp, axis_data, tuple(bdims[num_consts:]))
+    outs = bind(custom_jvp_call_p, *vals, call_jaxpr=batched, jvp=rule, num_consts=num_consts)
+    return outs, [0] * len(outs)
+
+
+class _BatchedRules:
+    """The fwd/bwd of a custom_vjp call site (or of a custom_lin) vmapped over one axis.
+
+    Inputs are batched at ``in_bdims``, outputs (and output cotangents) at axis 0, the
+    residuals where the batched ``fwd`` leaves them (``res_bdims``); ``bwd`` returns each
+    input cotangent laid out as its input (summed over the batch for an unbatched one).
+    """
+
+    def __init__(self, inner, axis_data, in_bdims, res_bdims=None):
+        self.inner, self.axis_data = inner, axis_data
+        self.in_bdims, self.res_bdims = tuple(in_bdims), res_bdims
+        self.in_avals = [_batched_aval(a, b, axis_data.size)
+                         for a, b in zip(inner.in_avals, in_bdims, strict=True)]
+
+    def fwd(self, leaves):
+        n_out: list = []
+
+        def flat(*xs):
+            outs, res = self.inner.fwd(list(xs))
+            n_out.append(len(outs))
+            return [*outs, *res]
+        vals, bds = batch_fun(flat, self.axis_data, list(leaves), self.in_bdims)
+        k = n_out[0]
+        self.res_bdims = tuple(bds[k:])
+        return _at_front(vals[:k], bds[:k], self.axis_data.size), vals[k:]
+
+    def bwd(self, res_leaves, ct_leaves):
+        n_res, zero = len(res_leaves), []
+
+        def flat(*xs):
+            cts = self.inner.bwd(list(xs[:n_res]), list(xs[n_res:]))
+            zero.append([c is None for c in cts])
+            return [c for c in cts if c is not None]
+        vals, bds = batch_fun(flat, self.axis_data, [*res_leaves, *ct_leaves],
+                              [*self.res_bdims, *[0] * len(ct_leaves)])
+        it, size = iter(zip(vals, bds, strict=True)), self.axis_data.size
+        out = []
+        for z, dst in zip(zero[0], self.in_bdims, strict=True):
+            out.append(None if z else _to_bdim(*next(it), dst, size))
+        return out
+
+
+def _custom_vjp_call_vmap(axis_data, vals, bdims, *, call_jaxpr, rules, num_consts):
+    if any(b is not None for b in bdims[:num_consts]):
+        return _call_vmap(axis_data, vals, bdims, call_jaxpr=call_jaxpr)
+    batched = _batch_front(call_jaxpr, axis_data, bdims)
+    brules = _BatchedRules(rules, axis_data, bdims[num_consts:])
+    outs = bind(custom_vjp_call_p, *vals, call_jaxpr=batched, rules=brules,
+                num_consts=num_consts)
+    return outs, [0] * len(outs)
+
+
+def _custom_lin_vmap(axis_data, vals, bdims, *, rules, num_res, out_avals):
+    brules = _BatchedRules(rules, axis_data, bdims[num_res:], tuple(bdims[:num_res]))
+    b_out = tuple(_batched_aval(a, 0, axis_data.size) for a in out_avals)
+    outs = bind(custom_lin_p, *vals, rules=brules, num_res=num_res, out_avals=b_out)
+    return outs, [0] * len(outs)
+
+
+vmap_rules[custom_jvp_call_p] = _custom_jvp_call_vmap
+vmap_rules[custom_vjp_call_p] = _custom_vjp_call_vmap
+vmap_rules[custom_lin_p] = _custom_lin_vmap
 
 abstract_eval_rules[custom_lin_p] = _custom_lin_abstract_eval
 impl_rules[custom_lin_p] = _custom_lin_impl

@@ -44,9 +44,6 @@ def _clip_index(idx, n):
 
 def gather_rows(x, idx, mode="clip", fill_value=None):
     """``x[idx]`` for ``x`` of shape ``(N, *rest)`` and int32 ``idx`` of any shape."""
-    if aval(idx).ndim == 0:
-        out = gather_rows(x, lax.reshape(idx, (1,)), mode, fill_value)
-        return lax.reshape(out, aval(out).shape[1:])
     nd_i = aval(idx).ndim
     rest = aval(x).shape[1:]
     dn = lax.GatherDimensionNumbers(offset_dims=tuple(range(nd_i, nd_i + len(rest))),

@@ -52,3 +52,79 @@ def _cumsum_transpose(cts, x, *, axis, reverse):
 
 jvp_rules[cumsum_p] = ops.linear_jvp(cumsum_p)
 transpose_rules[cumsum_p] = _cumsum_transpose
+
+
+# ---- jvp of cumprod/cummax/cummin/cumlogsumexp: out_i = sum_j C[j, i] * t_j ----------------
+# ``C`` lives on a new leading axis j (the input position) next to the operand's axes (the
+# output position i on ``axis``): O(n^2) along the axis, linear in the tangent.
+def _expand_i(v, axis):
+    """``v`` broadcast along a new leading axis j: ``[j, ..., i, ...] -> v[..., i, ...]``."""
+    shape = ops.aval(v).shape
+    return ops.broadcast_in_dim(v, (shape[axis], *shape), tuple(range(1, len(shape) + 1)))
+
+
+def _expand_j(v, axis):
+    """``[j, ..., i, ...] -> v[..., j, ...]`` (constant along the axis i)."""
+    shape = ops.aval(v).shape
+    others = [d for d in range(len(shape)) if d != axis]
+    moved = ops.transpose(v, (axis, *others))
+    return ops.broadcast_in_dim(moved, (shape[axis], *shape), (0, *(d + 1 for d in others)))
+
+
+def _pair_mask(shape, axis, reverse, diagonal_only=False):
+    """Bool constant of shape ``(n, *shape)``: j <= i (j >= i if reverse), or j == i."""
+    n = shape[axis]
+    j = np.arange(n).reshape((n,) + (1,) * len(shape))
+    pos = [1] * (len(shape) + 1)
+    pos[axis + 1] = n
+    i = np.arange(n).reshape(pos)
+    mask = (j == i) if diagonal_only else ((j >= i) if reverse else (j <= i))
+    # An int32 constant compared to 0: non-splat bool constants do not lower yet.
+    mask = ops.constant(np.broadcast_to(mask, (n, *shape)).astype(np.int32))
+    return ops.ne(mask, ops.zeros_like(mask))
+
+
+def _contract(coeff, t, axis):
+    return ops.reduce_sum(ops.mul(coeff, _expand_j(t, axis)), (0,))
+
+
+def _masked(mask, coeff):
+    return ops.select_n(mask, ops.zeros_like(coeff), coeff)
+
+
+def _cumprod_jvp(primals, tangents, *, axis, reverse):
+    """C[j, i] = product over the window ending at i of x with x_j replaced by 1 (zero-safe)."""
+    (x,), (t,) = primals, tangents
+    shape = ops.aval(x).shape
+    xi = _expand_i(x, axis)
+    dropped = ops.select_n(_pair_mask(shape, axis, reverse, True), xi, ops.ones_like(xi))
+    coeff = cumprod_p.bind1(dropped, axis=axis + 1, reverse=reverse)
+    out = cumprod_p.bind1(x, axis=axis, reverse=reverse)
+    return [out], [_contract(_masked(_pair_mask(shape, axis, reverse), coeff), t, axis)]
+
+
+def _cum_extremum_jvp(prim):
+    """The tangent at the running extremum; equal contenders share it evenly."""
+    def jvp(primals, tangents, *, axis, reverse):
+        (x,), (t,) = primals, tangents
+        out = prim.bind1(x, axis=axis, reverse=reverse)
+        hit = ops.convert(ops.eq(_expand_j(x, axis), _expand_i(out, axis)), ops.aval(t).dtype)
+        hit = _masked(_pair_mask(ops.aval(x).shape, axis, reverse), hit)
+        count = ops.reduce_sum(hit, (0,))
+        return [out], [ops.div(_contract(hit, t, axis), count)]
+    return jvp
+
+
+def _cumlogsumexp_jvp(primals, tangents, *, axis, reverse):
+    """C[j, i] = exp(x_j - out_i): the softmax weights of the window ending at i."""
+    (x,), (t,) = primals, tangents
+    out = cumlogsumexp_p.bind1(x, axis=axis, reverse=reverse)
+    weights = ops.exp(ops.sub(_expand_j(x, axis), _expand_i(out, axis)))
+    weights = _masked(_pair_mask(ops.aval(x).shape, axis, reverse), weights)
+    return [out], [_contract(weights, t, axis)]
+
+
+jvp_rules[cumprod_p] = _cumprod_jvp
+jvp_rules[cummax_p] = _cum_extremum_jvp(cummax_p)
+jvp_rules[cummin_p] = _cum_extremum_jvp(cummin_p)
+jvp_rules[cumlogsumexp_p] = _cumlogsumexp_jvp

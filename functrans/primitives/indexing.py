@@ -245,7 +245,7 @@ def _window_starts(x_shape, indices, index_map, operand_bdims, indices_bdims) ->
         pos = [None] * len(batch_shape)
         pos[idim] = slice(None)
         starts[..., od] = np.arange(batch_shape[idim])[tuple(pos)]
-    return starts.reshape(-1, len(x_shape))
+    return starts.reshape(int(np.prod(batch_shape, dtype=np.int64)), len(x_shape))
 
 
 def _window_grids(starts: np.ndarray, sizes) -> tuple:
@@ -324,8 +324,9 @@ def _gather_impl(x, indices, *, dimension_numbers, slice_sizes, indices_are_sort
         fill = default_fill(x.dtype) if fill_value is None else fill_value
         mask = in_bounds.reshape((-1,) + (1,) * len(window))
         values = np.where(mask, values, np.asarray(fill).astype(x.dtype))
-    values = values.reshape(*indices.shape[:-1], *window)
-    return np.ascontiguousarray(_to_output_layout(values, indices.ndim - 1, dn.offset_dims))
+    values = values.reshape((*indices.shape[:-1], *window))  # a tuple: the shape may be ()
+    out = _to_output_layout(values, indices.ndim - 1, dn.offset_dims)
+    return np.ascontiguousarray(out).reshape(out.shape)  # ascontiguousarray makes 0-d 1-d
 
 
 gather_p = primitive("gather", _gather_abstract_eval, _gather_impl)
@@ -365,6 +366,32 @@ def _gather_vmap(axis_data, vals, bdims, *, dimension_numbers, slice_sizes, **pa
 
 
 vmap_rules[gather_p] = _gather_vmap
+
+
+def _gather_jvp(primals, tangents, *, fill_value, **params):
+    """Linear in the operand: the tangent is gathered (out-of-bounds windows get 0)."""
+    (x, idx), (t, _) = primals, tangents
+    return ([gather_p.bind1(x, idx, fill_value=fill_value, **params)],
+            [gather_p.bind1(t, idx, fill_value=0, **params)])
+
+
+def _scatter_dnums(dn: GatherDimensionNumbers) -> ScatterDimensionNumbers:
+    return ScatterDimensionNumbers(dn.offset_dims, dn.collapsed_slice_dims, dn.start_index_map,
+                                   dn.operand_batching_dims, dn.start_indices_batching_dims)
+
+
+def _gather_transpose(cts, x, idx, *, dimension_numbers, slice_sizes, indices_are_sorted,
+                      unique_indices, mode, fill_value):
+    """Scatter-add the cotangent windows into zeros (dropped where gather filled)."""
+    zeros = ops.zeros_aval(x.aval)
+    ct = scatter_add_p.bind1(zeros, idx, cts[0], dimension_numbers=_scatter_dnums(
+        dimension_numbers), indices_are_sorted=indices_are_sorted,
+        unique_indices=unique_indices, mode=mode)
+    return [ct, None]
+
+
+jvp_rules[gather_p] = _gather_jvp
+transpose_rules[gather_p] = _gather_transpose
 
 
 # ---- scatter family: operand, indices, updates -----------------------------------------------
@@ -459,3 +486,112 @@ vmap_rules[scatter_add_p] = _scatter_vmap(scatter_add_p)
 vmap_rules[scatter_mul_p] = _scatter_vmap(scatter_mul_p)
 vmap_rules[scatter_min_p] = _scatter_vmap(scatter_min_p)
 vmap_rules[scatter_max_p] = _scatter_vmap(scatter_max_p)
+
+
+def _gather_dnums(dn: ScatterDimensionNumbers) -> GatherDimensionNumbers:
+    return GatherDimensionNumbers(dn.update_window_dims, dn.inserted_window_dims,
+                                  dn.scatter_dims_to_operand_dims, dn.operand_batching_dims,
+                                  dn.scatter_indices_batching_dims)
+
+
+def _gather_updates(y, idx, updates_aval, *, dimension_numbers, indices_are_sorted,
+                    unique_indices, mode):
+    """The windows of ``y`` that a scatter of updates ``updates_aval`` at ``idx`` writes,
+    laid out as the updates (0 where the scatter drops the window)."""
+    sizes = scatter_window_sizes(ops.aval(y).shape, updates_aval.shape, dimension_numbers)
+    return gather_p.bind1(y, idx, dimension_numbers=_gather_dnums(dimension_numbers),
+                          slice_sizes=tuple(sizes), indices_are_sorted=indices_are_sorted,
+                          unique_indices=unique_indices, mode=mode, fill_value=0)
+
+
+def _scatter_add_jvp(primals, tangents, **params):
+    (x, idx, u), (tx, _, tu) = primals, tangents
+    return ([scatter_add_p.bind1(x, idx, u, **params)],
+            [scatter_add_p.bind1(tx, idx, tu, **params)])
+
+
+def _scatter_add_transpose(cts, x, idx, u, **params):
+    """The operand cotangent passes through; the updates' is gathered from it."""
+    u_aval = u.aval if ops.is_undefined(u) else ops.aval(u)
+    ct_x = cts[0] if ops.is_undefined(x) else None
+    ct_u = _gather_updates(cts[0], idx, u_aval, **params) if ops.is_undefined(u) else None
+    return [ct_x, None, ct_u]
+
+
+jvp_rules[scatter_add_p] = _scatter_add_jvp
+transpose_rules[scatter_add_p] = _scatter_add_transpose
+
+
+def _scatter_jvp(primals, tangents, **params):
+    """The tangents scatter like the values (the same update wins every position)."""
+    (x, idx, u), (tx, _, tu) = primals, tangents
+    return [scatter_p.bind1(x, idx, u, **params)], [scatter_p.bind1(tx, idx, tu, **params)]
+
+
+def _scatter_winners(idx, u_aval, x_shape, **params):
+    """Bool mask in the updates' layout: which update element landed (the others were
+    overwritten by a duplicate index or dropped)."""
+    ids = ops.constant(np.arange(1, u_aval.size + 1, dtype=np.int32).reshape(u_aval.shape))
+    placed = scatter_p.bind1(ops.full(x_shape, 0, np.int32), idx, ids, **params)
+    return ops.eq(_gather_updates(placed, idx, u_aval, **params), ids)
+
+
+def _scatter_transpose(cts, x, idx, u, **params):
+    ct = cts[0]
+    u_aval = u.aval if ops.is_undefined(u) else ops.aval(u)
+    ct_x = scatter_p.bind1(ct, idx, ops.zeros_aval(u_aval), **params) \
+        if ops.is_undefined(x) else None
+    ct_u = None
+    if ops.is_undefined(u):
+        ct_u = _gather_updates(ct, idx, u_aval, **params)
+        if not params["unique_indices"]:
+            ct_u = ops.select_n(_scatter_winners(idx, u_aval, ops.aval(ct).shape, **params),
+                                ops.zeros_like(ct_u), ct_u)
+    return [ct_x, None, ct_u]
+
+
+jvp_rules[scatter_p] = _scatter_jvp
+transpose_rules[scatter_p] = _scatter_transpose
+
+
+def _scatter_mul_operand_term(primals, tx, **params):
+    """``tx * P``, ``P`` the product of the updates scattered onto ones."""
+    x, idx, u = primals
+    return ops.mul(tx, scatter_mul_p.bind1(ops.ones_like(x), idx, u, **params))
+
+
+def _scatter_mul_updates_term(primals, tu, **params):
+    """``x * scatter_add(tu * others)``, ``others`` the product of the other updates landing
+    on the same element: 1 for unique indices; ``P / u`` for duplicates, exact where the
+    updates are nonzero (JAX raises NotImplementedError for duplicates)."""
+    x, idx, u = primals
+    if not params["unique_indices"]:
+        prod = scatter_mul_p.bind1(ops.ones_like(x), idx, u, **params)
+        tu = ops.mul(tu, ops.div(_gather_updates(prod, idx, ops.aval(u), **params), u))
+    return ops.mul(x, scatter_add_p.bind1(ops.zeros_like(x), idx, tu, **params))
+
+
+_scatter_mul_jvp = ops.sum_of_terms_jvp(scatter_mul_p, _scatter_mul_operand_term, None,
+                                        _scatter_mul_updates_term)
+jvp_rules[scatter_mul_p] = _scatter_mul_jvp
+
+
+def _scatter_extremum_jvp(prim):
+    """The tangent of whichever of operand/updates gives the result; ties (several equal
+    contenders for one element) share it evenly, as in JAX."""
+    def jvp(primals, tangents, **params):
+        (x, idx, u), (tx, _, tu) = primals, tangents
+        out = prim.bind1(x, idx, u, **params)
+        dtype = ops.aval(tx).dtype
+        won = ops.convert(ops.eq(u, _gather_updates(out, idx, ops.aval(u), **params)), dtype)
+        kept = ops.convert(ops.eq(x, out), dtype)
+        zeros = ops.zeros_like(tx)
+        count = ops.add(kept, scatter_add_p.bind1(zeros, idx, won, **params))
+        total = ops.add(ops.mul(tx, kept),
+                        scatter_add_p.bind1(zeros, idx, ops.mul(tu, won), **params))
+        return [out], [ops.div(total, count)]
+    return jvp
+
+
+jvp_rules[scatter_min_p] = _scatter_extremum_jvp(scatter_min_p)
+jvp_rules[scatter_max_p] = _scatter_extremum_jvp(scatter_max_p)

@@ -419,3 +419,5 @@ def _bitcast_convert_type_vmap(axis_data, vals, bdims, *, new_dtype):
 
 
 vmap_rules[bitcast_convert_type_p] = _bitcast_convert_type_vmap
+# A reinterpretation of bits: zero tangent, as in JAX (jax.jvp gives zeros float->float).
+jvp_rules[bitcast_convert_type_p] = ops.zero_jvp(bitcast_convert_type_p)

@@ -9,8 +9,9 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
-from ..core.registry import vmap_rules
+from ..core.registry import jvp_rules, vmap_rules
 from ..core.trace import bind
+from . import _ops as ops
 from ._batching import bdim_at_front, physical_axis
 from ._builders import check_dtype, primitive
 
@@ -66,6 +67,17 @@ def _sort_vmap(axis_data, vals, bdims, *, dimension, **params):
 vmap_rules[sort_p] = _sort_vmap
 
 
+def _sort_jvp(primals, tangents, *, dimension, is_stable, num_keys):
+    """Sort an extra iota operand along to get the permutation; every tangent follows it."""
+    shape = ops.aval(primals[0]).shape
+    *outs, perm = sort_p.bind(*primals, ops.iota_along(shape, dimension), dimension=dimension,
+                              is_stable=is_stable, num_keys=num_keys)
+    return outs, [ops.take_along_axis(t, perm, dimension) for t in tangents]
+
+
+jvp_rules[sort_p] = _sort_jvp
+
+
 def _top_k_abstract_eval(x, *, k, axis):
     check_dtype("top_k", x, "number")
     if not 0 <= axis < x.ndim:
@@ -95,3 +107,13 @@ def _top_k_vmap(axis_data, vals, bdims, *, k, axis):
 
 
 vmap_rules[top_k_p] = _top_k_vmap
+
+
+def _top_k_jvp(primals, tangents, *, k, axis):
+    """The values' tangent is the operand's tangent at the returned indices."""
+    values, indices = top_k_p.bind(primals[0], k=k, axis=axis)
+    return [values, indices], [ops.take_along_axis(tangents[0], indices, axis),
+                               ops.zeros_like(indices)]
+
+
+jvp_rules[top_k_p] = _top_k_jvp

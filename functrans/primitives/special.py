@@ -89,3 +89,29 @@ jvp_rules[erfc_p] = ops.unary_jvp(erfc_p, lambda x, out: ops.mul(
 jvp_rules[erf_inv_p] = ops.unary_jvp(erf_inv_p, lambda x, out: ops.mul(
     ops.full_like(x, math.sqrt(math.pi) / 2), ops.exp(ops.mul(out, out))))
 jvp_rules[lgamma_p] = ops.unary_jvp(lgamma_p, lambda x, out: digamma_p.bind1(x))
+
+
+def _trigamma(x):
+    """psi'(x) from primitives (traceable, lowerable): reflection below 1/2
+    (psi'(1 - x) + psi'(x) = pi^2 / sin^2(pi x)), the recurrence psi'(z) = psi'(z + 1) + 1/z^2
+    up to z >= 6, then the asymptotic series."""
+    reflect = ops.lt(x, ops.full_like(x, 0.5))
+    z = ops.select_n(reflect, x, ops.sub(ops.ones_like(x), x))
+    acc = ops.zeros_like(x)
+    for _ in range(6):
+        small = ops.lt(z, ops.full_like(z, 6.0))
+        acc = ops.add(acc, ops.select_n(small, ops.zeros_like(z), ops.integer_pow(z, -2)))
+        z = ops.select_n(small, z, ops.add(z, ops.ones_like(z)))
+    w = ops.integer_pow(z, -2)
+    series = ops.zeros_like(z)
+    for c in (-1 / 30, 1 / 42, -1 / 30, 1 / 6):  # Bernoulli terms, Horner in w
+        series = ops.add(ops.mul(series, w), ops.full_like(z, c))
+    inv = ops.div(ops.ones_like(z), z)
+    psi1 = ops.add(acc, ops.add(inv, ops.mul(w, ops.add(ops.full_like(z, 0.5),
+                                                         ops.mul(inv, series)))))
+    sin = ops.sin(ops.mul(ops.full_like(x, math.pi), x))
+    reflected = ops.sub(ops.div(ops.full_like(x, math.pi ** 2), ops.mul(sin, sin)), psi1)
+    return ops.select_n(reflect, psi1, reflected)
+
+
+jvp_rules[digamma_p] = ops.unary_jvp(digamma_p, lambda x, out: _trigamma(x))

@@ -1,9 +1,12 @@
 """Lowering of custom_jvp_call / custom_vjp_call / custom_lin and checkpoint
 (higher_order/custom_derivatives.py, higher_order/checkpoint.py): the inner jaxpr is
 lowered inline; custom_lin (a custom_vjp's tangent map evaluated forward) lowers the
-transpose of its bwd rule."""
+transpose of its bwd rule. A checkpoint's recomputation (``differentiated``) with
+``prevent_cse`` lowers behind a ``stablehlo.optimization_barrier`` on its inputs."""
 
 from __future__ import annotations
+
+from jax.extend.mlir.dialects import stablehlo as hlo
 
 from ..core.registry import lowering_rules
 from ..higher_order.checkpoint import checkpoint_p
@@ -30,7 +33,9 @@ def _custom_lin_lowering(ctx, *args, rules, num_res, out_avals):
     return lower_closed(ctx.module, closed, args)
 
 
-def _checkpoint_lowering(ctx, *args, jaxpr, prevent_cse, **params):
+def _checkpoint_lowering(ctx, *args, jaxpr, prevent_cse, differentiated=False, **params):
+    if prevent_cse and differentiated and args:
+        args = list(hlo.OptimizationBarrierOp(list(args)).results)
     return lower_closed(ctx.module, jaxpr, args)
 
 
