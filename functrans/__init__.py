@@ -6,23 +6,43 @@ arrays, lowered to XLA.
     from functrans import lax
 """
 
+from . import (  # noqa: F401
+    _array_methods,  # noqa: F401
+    lax,
+    numpy,
+    test_util,  # noqa: F401
+    tree_util,
+)
+from . import higher_order as _higher_order  # noqa: F401
 from . import interpreters as _interpreters  # noqa: F401
 from . import primitives as _primitives  # noqa: F401
-from . import higher_order as _higher_order  # noqa: F401
-from .interpreters import eval as _eval  # noqa: F401  (installs the root trace)
-from . import lax, numpy, tree_util  # noqa: F401
-from . import _array_methods  # noqa: F401
-from .api import (  # noqa: F401
-    ShapeDtypeStruct, block_until_ready, default_backend, device_get, device_put, devices,
-    eval_shape, jit, make_jaxpr,
+from ._autodiff_api import (  # noqa: F401
+    grad,
+    hessian,
+    hvp,
+    jacfwd,
+    jacrev,
+    jvp,
+    linear_transpose,
+    linearize,
+    value_and_grad,
+    vjp,
 )
 from ._vmap_api import vmap  # noqa: F401
-from ._autodiff_api import (  # noqa: F401
-    grad, hessian, hvp, jacfwd, jacrev, jvp, linear_transpose, linearize, value_and_grad, vjp,
+from .api import (  # noqa: F401
+    ShapeDtypeStruct,
+    block_until_ready,
+    default_backend,
+    device_get,
+    device_put,
+    devices,
+    eval_shape,
+    jit,
+    make_jaxpr,
 )
-from .higher_order.checkpoint import checkpoint, remat  # noqa: F401
-from .higher_order.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
-from . import test_util  # noqa: F401
 from .core.array import Array  # noqa: F401
 from .core.trace import ConcretizationTypeError, UnexpectedTracerError  # noqa: F401
+from .higher_order.checkpoint import checkpoint, remat  # noqa: F401
+from .higher_order.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
+from .interpreters import eval as _eval  # noqa: F401  (installs the root trace)
 from .interpreters.staging import eval_jaxpr  # noqa: F401

@@ -16,8 +16,8 @@ from .core import dtypes
 from .core.array import Array, aval_of
 from .core.ir import ShapedArray
 from .core.trace import Tracer, bind, bind1
-from .primitives import collectives as _coll
 from .primitives import bitwise as _bw
+from .primitives import collectives as _coll
 from .primitives import cumulative as _cu
 from .primitives import elementwise as _ew
 from .primitives import indexing as _ix
@@ -27,17 +27,45 @@ from .primitives import sorting as _so
 from .primitives import special as _sp
 from .primitives.dot import dot_general_p
 from .primitives.elementwise import (
-    add_p, convert_element_type_p, cos_p, div_p, eq_p, exp_p, ge_p, gt_p, integer_pow_p, le_p,
-    log_p, logistic_p, lt_p, max_p, min_p, mul_p, ne_p, neg_p, pow_p, select_n_p, sin_p, sqrt_p,
-    sub_p, tanh_p,
+    RoundingMethod,  # noqa: F401 (re-export)
+    add_p,
+    convert_element_type_p,
+    cos_p,
+    div_p,
+    eq_p,
+    exp_p,
+    ge_p,
+    gt_p,
+    integer_pow_p,
+    le_p,
+    log_p,
+    logistic_p,
+    lt_p,
+    max_p,
+    min_p,
+    mul_p,
+    ne_p,
+    neg_p,
+    pow_p,
+    select_n_p,
+    sin_p,
+    sqrt_p,
+    sub_p,
+    tanh_p,
 )
-from .primitives.elementwise import RoundingMethod  # noqa: F401 (re-export)
 from .primitives.indexing import (  # noqa: F401 (re-export)
-    GatherDimensionNumbers, GatherScatterMode, ScatterDimensionNumbers,
+    GatherDimensionNumbers,
+    GatherScatterMode,
+    ScatterDimensionNumbers,
 )
 from .primitives.reductions import argmax_p, reduce_max_p, reduce_sum_p
 from .primitives.shapes import (
-    broadcast_in_dim_p, iota_p, reshape_p, slice_p, squeeze_p, transpose_p,
+    broadcast_in_dim_p,
+    iota_p,
+    reshape_p,
+    slice_p,
+    squeeze_p,
+    transpose_p,
 )
 
 _PY_SCALARS = (bool, int, float, complex)

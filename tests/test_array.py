@@ -7,10 +7,10 @@ import pickle
 
 import numpy as np
 import pytest
+from oracle import BOTH, assert_close
 
 import functrans as ft
 import functrans.numpy as fnp
-from oracle import BOTH, assert_close
 
 
 @pytest.mark.parametrize("m", BOTH, ids=lambda m: m.name)

@@ -7,13 +7,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from oracle import BOTH, assert_close
 
 import functrans as ft
 import functrans.numpy as fnp
 from functrans import lax
 from functrans.core.ir import Eqn, Jaxpr, Var
 from functrans.core.typecheck import JaxprTypeError, check_jaxpr
-from oracle import BOTH, assert_close
 
 GOLDEN_PROGRAMS = [
     ("sin_mul", lambda m: (lambda x: m.lax.sin(x) * 2.0), (np.ones(3, np.float32),), {}),

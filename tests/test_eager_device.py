@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from op_records import ALL_RECORDS, make_operand
+from oracle import assert_close
 
 import functrans as ft
 from functrans.xla_lowering import eager
-from op_records import ALL_RECORDS, make_operand
-from oracle import assert_close
 
 
 @pytest.fixture

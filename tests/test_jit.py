@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from oracle import BOTH, assert_close
 
 import functrans as ft
 import functrans.numpy as fnp
 from functrans import lax
-from oracle import BOTH, assert_close
 
 
 def _mlp(m, params, x):
@@ -23,8 +23,9 @@ def _mlp(m, params, x):
 
 def _params(sizes, seed=0):
     rng = np.random.default_rng(seed)
+    pairs = zip(sizes, sizes[1:], strict=False)
     return [(rng.standard_normal((a, b)).astype(np.float32) / np.sqrt(a),
-             rng.standard_normal(b).astype(np.float32)) for a, b in zip(sizes, sizes[1:])]
+             rng.standard_normal(b).astype(np.float32)) for a, b in pairs]
 
 
 @pytest.mark.parametrize("m", BOTH, ids=lambda m: m.name)
@@ -159,3 +160,9 @@ def test_python_scalar_outputs_and_constants():
     g = ft.jit(lambda x: (x, 2.0 * np.float32(3)))
     a, b = g(np.float32(1))
     assert_close(b, np.float32(6))
+
+
+def test_mixed_bool_constant_lowers():
+    mask = np.array([True, False, True])
+    f = ft.jit(lambda x: fnp.where(mask, x, 0.0))
+    assert_close(f(fnp.ones(3)), np.array([1, 0, 1], np.float32))

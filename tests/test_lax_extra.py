@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from oracle import assert_close, to_np
 
 import functrans as ft
 from functrans import lax as flax
-from oracle import assert_close, to_np
 
 X34 = np.arange(12, dtype=np.float32).reshape(3, 4)
 

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import functrans as ft
 from op_records import ALL_RECORDS, make_operand
 from oracle import assert_close, to_np
+
+import functrans as ft
 
 
 def _draw_args(data, rec):

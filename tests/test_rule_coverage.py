@@ -45,10 +45,10 @@ def _linear_eqns(jaxpr, linear_invars):
 
 def test_linear_records_have_transpose_rules():
     """Every primitive on the path from a record's linear operand has a transpose rule."""
-    from op_records import ALL_RECORDS
-    import functrans as ft
     import numpy as np
-    from op_records import make_operand
+    from op_records import ALL_RECORDS, make_operand
+
+    import functrans as ft
     missing = []
     for rec in ALL_RECORDS:
         if not rec.linear_in:

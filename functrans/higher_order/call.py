@@ -10,12 +10,18 @@ XLA loaded it evaluates the inner jaxpr.
 from __future__ import annotations
 
 from ..core.ir import ClosedJaxpr
-from ..core.registry import abstract_eval_rules, impl_rules, vmap_rules
+from ..core.registry import (
+    abstract_eval_rules,
+    impl_rules,
+    jvp_rules,
+    partial_eval_rules,
+    transpose_rules,
+    vmap_rules,
+)
 from ..core.trace import Primitive, bind
-from ..interpreters.staging import eval_closed
-from ..core.registry import jvp_rules, partial_eval_rules, transpose_rules
 from ..interpreters.jvp import jvp_jaxpr
 from ..interpreters.linearize import partial_eval_jaxpr
+from ..interpreters.staging import eval_closed
 from ..interpreters.transpose import is_undefined, transpose_jaxpr
 from ..interpreters.vmap import batch_jaxpr
 
@@ -25,7 +31,7 @@ jit_p = Primitive("jit")
 def _jit_abstract_eval(*avals, jaxpr: ClosedJaxpr, name: str):
     expected = jaxpr.in_avals
     if len(avals) != len(expected) or any(
-            a.shape != e.shape or a.dtype != e.dtype for a, e in zip(avals, expected)):
+            a.shape != e.shape or a.dtype != e.dtype for a, e in zip(avals, expected, strict=True)):
         got = ", ".join(a.str_short() for a in avals)
         want = ", ".join(a.str_short() for a in expected)
         raise TypeError(f"[jit] {name} was traced for ({want}) but called with ({got})")

@@ -15,9 +15,9 @@ from .. import lax
 from ..core import dtypes
 from ._util import (
     as_array,
-    fast_operands,
     aval,
     broadcast_all,
+    fast_operands,
     full_like_,
     promote_and_broadcast,
     promote_dtypes,
@@ -30,7 +30,8 @@ def _doc(fn, name, text):
     fn.__doc__ = (f"{text} (``jax.numpy.{name}``).\n\n"
                   f"Args:\n  x: array or scalar operands (broadcast together).\n"
                   f"Returns:\n  An Array of the promoted dtype.\n"
-                  f"Example:\n  ``fnp.{name}(fnp.arange(3.0){', 2.0' if 'binary' in text else ''})``")
+                  f"Example:\n  ``fnp.{name}(fnp.arange(3.0)"
+                  f"{', 2.0' if 'binary' in text else ''})``")
     return fn
 
 

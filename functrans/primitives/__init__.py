@@ -1,6 +1,15 @@
 """First-order primitives, one module per family. Importing this package
 registers every primitive's rules."""
 
-from . import dot, elementwise, reductions, shapes  # noqa: F401
-from . import collectives  # noqa: F401
-from . import bitwise, cumulative, indexing, sorting, special  # noqa: F401
+from . import (  # noqa: F401  # noqa: F401
+    bitwise,
+    collectives,  # noqa: F401
+    cumulative,
+    dot,
+    elementwise,
+    indexing,
+    reductions,
+    shapes,
+    sorting,
+    special,
+)

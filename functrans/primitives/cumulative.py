@@ -7,8 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.ir import ShapedArray
-from ..core.registry import vmap_rules
-from ..core.registry import jvp_rules, transpose_rules
+from ..core.registry import jvp_rules, transpose_rules, vmap_rules
 from . import _ops as ops
 from ._batching import axis_param_vmap
 from ._builders import check_dtype, primitive

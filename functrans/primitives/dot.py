@@ -9,10 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.ir import ShapedArray
-from ..core.registry import jvp_rules, transpose_rules
-from . import _ops as ops
-from ..core.registry import vmap_rules
+from ..core.registry import jvp_rules, transpose_rules, vmap_rules
 from ..core.trace import bind
+from . import _ops as ops
 from ._batching import moveaxis
 from ._builders import check_axes, primitive
 

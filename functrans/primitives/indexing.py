@@ -19,10 +19,9 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
-from ..core.registry import vmap_rules
-from ..core.registry import jvp_rules, transpose_rules
-from . import _ops as ops
+from ..core.registry import jvp_rules, transpose_rules, vmap_rules
 from ..core.trace import bind, bind1
+from . import _ops as ops
 from ._batching import bdim_at_front
 from ._builders import primitive
 
@@ -180,7 +179,8 @@ def _dynamic_update_slice_vmap(axis_data, vals, bdims):
     x = bdim_at_front(x, xb, axis_data.size)
     update = bdim_at_front(update, ub, axis_data.size)
     if all(b is None for b in ibs):
-        return bind(dynamic_update_slice_p, x, update, _zero_index(indices[0] if indices else 0), *indices), [0]
+        zero = _zero_index(indices[0] if indices else 0)
+        return bind(dynamic_update_slice_p, x, update, zero, *indices), [0]
     ndim = len(indices)  # batched starts: one clamped scatter window per batch member
     dn = ScatterDimensionNumbers(
         update_window_dims=tuple(range(1, ndim + 1)), inserted_window_dims=(),

@@ -7,10 +7,9 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
-from ..core.registry import declare_no_rule, jvp_rules, transpose_rules
-from . import _ops as ops
-from ..core.registry import vmap_rules
+from ..core.registry import declare_no_rule, jvp_rules, transpose_rules, vmap_rules
 from ..core.trace import bind, bind1
+from . import _ops as ops
 from ._batching import bdim_at_front, moveaxis, physical_axis
 from ._builders import check_axes, primitive
 
@@ -19,7 +18,7 @@ from ._builders import check_axes, primitive
 def _broadcast_in_dim_abstract_eval(x, *, shape, broadcast_dimensions, sharding=None):
     shape, dims = tuple(shape), tuple(broadcast_dimensions)
     ok = (len(dims) == x.ndim and all(0 <= d < len(shape) for d in dims)
-          and all(a < b for a, b in zip(dims, dims[1:]))
+          and all(a < b for a, b in zip(dims, dims[1:], strict=False))
           and all(x.shape[i] in (1, shape[d]) for i, d in enumerate(dims)))
     if not ok:
         raise TypeError(f"[broadcast_in_dim] cannot broadcast {x.str_short()} to shape {shape} "

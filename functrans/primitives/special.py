@@ -11,9 +11,9 @@ import math
 
 import numpy as np
 
-from ._builders import unary
 from ..core.registry import jvp_rules
 from . import _ops as ops
+from ._builders import unary
 
 
 def _lgamma_scalar(v: float) -> float:

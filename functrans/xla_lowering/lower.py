@@ -56,11 +56,11 @@ def constant(value, dtype=None) -> ir.Value:
     etype = element_type(value.dtype)
     ttype = ir.RankedTensorType.get(value.shape, etype)
     if value.dtype == np.bool_:
-        flat = np.packbits(value.ravel(), bitorder="little")
         if value.size and (value.all() or not value.any()):
-            attr = ir.DenseElementsAttr.get_splat(ttype, ir.IntegerAttr.get(etype, int(value.flat[0])))
-        else:
-            attr = ir.DenseElementsAttr.get(flat, type=etype, shape=value.shape)
+            attr = ir.DenseElementsAttr.get_splat(
+                ttype, ir.IntegerAttr.get(etype, int(value.flat[0])))
+        else:  # a mixed bool constant: as uint8, converted (x != 0) to i1
+            return hlo.convert(ttype, constant(value.astype(np.uint8)))
     elif value.size and value.ndim and (value == value.flat[0]).all():
         attr = ir.DenseElementsAttr.get(np.asarray(value.flat[0]).reshape(()), type=etype)
         attr = ir.DenseElementsAttr.get_splat(ttype, attr.get_splat_value())
