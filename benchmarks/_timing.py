@@ -20,6 +20,26 @@ def per_call(fn: Callable[[], object], number: int = 1000, repeat: int = 7,
     return best
 
 
+def paired(ours: Callable[[], object], theirs: Callable[[], object], number: int = 100,
+           repeat: int = 9) -> tuple[float, float]:
+    """Best-of-``repeat`` per-call seconds of two functions, measured in alternating rounds
+    so that drift in the machine's load affects both alike."""
+    for _ in range(3):
+        ours(), theirs()
+    best_a = best_b = float("inf")
+    for _ in range(repeat):
+        for fn, which in ((ours, 0), (theirs, 1)):
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            dt = (time.perf_counter() - t0) / number
+            if which == 0:
+                best_a = min(best_a, dt)
+            else:
+                best_b = min(best_b, dt)
+    return best_a, best_b
+
+
 def once(fn: Callable[[], object]) -> float:
     t0 = time.perf_counter()
     fn()

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
-from _timing import once, per_call, row  # noqa: E402
+from _timing import once, paired, per_call, row  # noqa: E402
 
 import functrans as ft  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
@@ -74,8 +74,8 @@ def main():
                                atol=1e-5)
     fp, fx, fy = ft.device_put((params, x, onehot))
     jp, jx, jy = jax.device_put((params, x, onehot))
-    ours = per_call(lambda: ft.block_until_ready(ft_step(fp, fx, fy)), number=20, repeat=5)
-    theirs = per_call(lambda: jax.block_until_ready(jx_step(jp, jx, jy)), number=20, repeat=5)
+    ours, theirs = paired(lambda: ft.block_until_ready(ft_step(fp, fx, fy)),
+                          lambda: jax.block_until_ready(jx_step(jp, jx, jy)), number=10, repeat=9)
     line = row("jit(value_and_grad) MLP 784-512-512-10, b=128", ours, theirs)
     torch_t = torch_step_timer(params, x, onehot)
     print(line + (f"   torch {torch_t * 1e3:.2f} ms" if torch_t else ""))
