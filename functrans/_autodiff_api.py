@@ -393,16 +393,13 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
         in_leaves, in_tree = tree_flatten(dyn_arg)
         f = _partial(fun, args, kwargs, nums)
         f1 = (lambda a: f(a)) if isinstance(argnums, int) else (lambda a: f(*a))
-        n, basis = _std_basis(in_leaves)
+        _, basis = _std_basis(in_leaves)
 
         def push(*t_leaves):
             res = jvp(f1, (dyn_arg,), (tree_unflatten(in_tree, list(t_leaves)),),
                       has_aux=has_aux)
             return res[1]
         out_t = vmap(push)(*basis)
-        y = jvp(f1, (dyn_arg,), (tree_unflatten(in_tree, [_zeros_tangent(_aval(x))
-                                                          for x in in_leaves]),),
-                has_aux=has_aux)
         out_leaves, out_tree = tree_flatten(out_t)
 
         def per_out(ot):
@@ -416,8 +413,7 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
                 off += a.size
             return tree_unflatten(in_tree, blocks)
         jac_tree = tree_unflatten(out_tree, [per_out(o) for o in out_leaves])
-        del n
-        return (jac_tree, y[2]) if has_aux else jac_tree
+        return (jac_tree, f1(dyn_arg)[1]) if has_aux else jac_tree
     return jac
 
 

@@ -67,6 +67,10 @@ def test_has_aux():
     both(f, np.arange(3.0, dtype=np.float32))
     both(lambda m, x: m.ft.value_and_grad(lambda y: (m.np.sum(y ** 2), y), has_aux=True)(x),
          np.arange(3.0, dtype=np.float32))
+    for jac in ("jacfwd", "jacrev"):
+        both(lambda m, x, jac=jac: getattr(m.ft, jac)(
+            lambda y: (m.np.sin(y) * 2.0, {"aux": y.sum()}), has_aux=True)(x),
+            np.arange(3.0, dtype=np.float32))
 
 
 @pytest.mark.parametrize("compose", ["grad_jit", "jit_grad", "jvp_grad", "grad_jvp",
