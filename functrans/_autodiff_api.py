@@ -242,6 +242,14 @@ def _partial(fun, args, kwargs, nums):
     return f_part
 
 
+def _differentiated_args(args, argnums, api) -> tuple[tuple[int, ...], tuple]:
+    """``(argnums as a tuple, the arguments they select)``, checked to be float pytrees."""
+    nums = _argnums_tuple(argnums, len(args), api)
+    dyn = tuple(args[i] for i in nums)
+    _check_grad_inputs(dyn, nums, api)
+    return nums, dyn
+
+
 def _check_grad_inputs(dyn, nums, api):
     for i, arg in zip(nums, dyn, strict=True):
         for leaf in tree_flatten(arg)[0]:
@@ -275,9 +283,7 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
 
     @functools.wraps(fun)
     def vg(*args, **kwargs):
-        nums = _argnums_tuple(argnums, len(args), api)
-        dyn = tuple(args[i] for i in nums)
-        _check_grad_inputs(dyn, nums, api)
+        nums, dyn = _differentiated_args(args, argnums, api)
         res = vjp(_partial(fun, args, kwargs, nums), *dyn, has_aux=has_aux)
         out, pullback = res[0], res[1]
         a = _check_scalar_output(out, api)
@@ -361,7 +367,8 @@ def hvp(fun: Callable, primals: Sequence, tangents: Sequence):
     return jvp(grad(fun, argnums), tuple(primals), tuple(tangents))[1]
 
 
-def _std_basis(leaves) -> tuple[int, list]:
+def _std_basis(leaves) -> list:
+    """One (n, *leaf.shape) slice of the n x n identity per leaf, n = total size."""
     sizes = [_aval(x).size for x in leaves]
     n = sum(sizes)
     eye = np.eye(n)
@@ -371,7 +378,7 @@ def _std_basis(leaves) -> tuple[int, list]:
         out.append(Array(np.ascontiguousarray(eye[:, off:off + s]).reshape((n, *a.shape))
                          .astype(a.dtype), ShapedArray((n, *a.shape), a.dtype)))
         off += s
-    return n, out
+    return out
 
 
 def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
@@ -386,14 +393,12 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     from ._vmap_api import vmap
 
     def jac(*args, **kwargs):
-        nums = _argnums_tuple(argnums, len(args), "jacfwd")
-        dyn = tuple(args[i] for i in nums)
-        _check_grad_inputs(dyn, nums, "jacfwd")
+        nums, dyn = _differentiated_args(args, argnums, "jacfwd")
         dyn_arg = dyn[0] if isinstance(argnums, int) else dyn
         in_leaves, in_tree = tree_flatten(dyn_arg)
         f = _partial(fun, args, kwargs, nums)
         f1 = (lambda a: f(a)) if isinstance(argnums, int) else (lambda a: f(*a))
-        _, basis = _std_basis(in_leaves)
+        basis = _std_basis(in_leaves)
 
         def push(*t_leaves):
             res = jvp(f1, (dyn_arg,), (tree_unflatten(in_tree, list(t_leaves)),),
@@ -428,13 +433,11 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     from ._vmap_api import vmap
 
     def jac(*args, **kwargs):
-        nums = _argnums_tuple(argnums, len(args), "jacrev")
-        dyn = tuple(args[i] for i in nums)
-        _check_grad_inputs(dyn, nums, "jacrev")
+        nums, dyn = _differentiated_args(args, argnums, "jacrev")
         res = vjp(_partial(fun, args, kwargs, nums), *dyn, has_aux=has_aux)
         out, pullback = res[0], res[1]
         out_leaves, out_tree = tree_flatten(out)
-        m, basis = _std_basis(out_leaves)
+        basis = _std_basis(out_leaves)
         cts = vmap(lambda *b: pullback(tree_unflatten(out_tree, list(b))))(*basis)
         cts = cts[0] if isinstance(argnums, int) else cts
         in_leaves, in_tree = tree_flatten(cts)
@@ -444,7 +447,6 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
             blocks.append(tree_unflatten(in_tree, [
                 fnp.reshape(c[off:off + a.size], (*a.shape, *c.shape[1:])) for c in in_leaves]))
             off += a.size
-        del m
         jac_tree = tree_unflatten(out_tree, blocks)
         return (jac_tree, res[2]) if has_aux else jac_tree
     return jac
