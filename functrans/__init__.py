@@ -28,6 +28,7 @@ from ._autodiff_api import (  # noqa: F401
     value_and_grad,
     vjp,
 )
+from ._pmap_api import pmap  # noqa: F401
 from ._vmap_api import vmap  # noqa: F401
 from .api import (  # noqa: F401
     ShapeDtypeStruct,

@@ -305,6 +305,20 @@ def all_gather(x, axis_name, *, axis: int = 0, tiled: bool = False):
                  axis_size=axis_size(axis_name), tiled=bool(tiled), axis_index_groups=None)
 
 
+def psum_scatter(x, axis_name, *, scatter_dimension: int = 0, tiled: bool = False):
+    """The sum of ``x`` over the members, of which member i keeps block i along
+    ``scatter_dimension`` (that axis is removed unless ``tiled``) (``jax.lax.psum_scatter``).
+
+    Example:
+        >>> vmap(lambda x: lax.psum_scatter(x, 'i'), axis_name='i')(fnp.ones((2, 2)))
+        Array([2., 2.], dtype=float32)
+    """
+    ndim = len(_shape(x))
+    return bind1(_coll.reduce_scatter_p, x, axis_name=axis_name,
+                 scatter_dimension=int(scatter_dimension) % max(ndim, 1),
+                 axis_size=axis_size(axis_name), tiled=bool(tiled), axis_index_groups=None)
+
+
 def all_to_all(x, axis_name, split_axis: int, concat_axis: int, *, tiled: bool = False):
     """Member i sends chunk j of ``split_axis`` to member j, which stacks (concatenates if
     ``tiled``) the chunks it receives along ``concat_axis`` (``jax.lax.all_to_all``)."""

@@ -138,6 +138,74 @@ class Array:
         return (_rebuild, (self.numpy(), self.weak_type))
 
 
+class Shard:
+    """One device's block of a ShardedArray (``jax.Shard``): ``device``, ``index`` (the
+    block's position along the sharded axis, None if replicated) and ``data``."""
+
+    __slots__ = ("device", "index", "data")
+
+    def __init__(self, device, index, data: Array):
+        self.device, self.index, self.data = device, index, data
+
+    def __repr__(self) -> str:
+        return f"Shard(device={self.device!r}, index={self.index}, data={self.data!r})"
+
+
+class ShardedArray(Array):
+    """An Array kept as one device buffer per device (a pmap result).
+
+    ``_shards[k]`` is block k along axis ``_shard_axis`` (the block has that axis
+    removed), on device ``_shard_devices[k]``; with ``_shard_axis`` None every buffer
+    holds the whole value. The next pmap over the same devices takes the buffers as
+    they are; host use (NumPy, printing, eager ops) gathers them once.
+    """
+
+    __slots__ = ("_shards", "_shard_axis", "_shard_devices")
+
+    def __init__(self, aval: ShapedArray, shards: list, axis: int | None, devices: list):
+        super().__init__(None, aval)
+        self._shards, self._shard_axis, self._shard_devices = shards, axis, devices
+
+    def numpy(self) -> np.ndarray:
+        if self._np is None:
+            if self._shards is None:
+                return super().numpy()
+            parts = [np.asarray(b) for b in self._shards]
+            self._np = parts[0] if self._shard_axis is None else np.stack(parts, self._shard_axis)
+        return self._np
+
+    def device_buffer(self, device=None):
+        if self._shard_axis is None and self._shards and self._buf is None:
+            k = self._shard_devices.index(device) if device in self._shard_devices else 0
+            if device is None or device == self._shard_devices[k]:
+                return self._shards[k]
+        return super().device_buffer(device)
+
+    def devices(self) -> set:
+        return set(self._shard_devices)
+
+    @property
+    def device(self):
+        return self._shard_devices[0]
+
+    @property
+    def addressable_shards(self) -> list[Shard]:
+        axis = self._shard_axis
+        aval = self.aval if axis is None else self.aval.update(
+            shape=self.shape[:axis] + self.shape[axis + 1:])
+        return [Shard(d, None if axis is None else k, Array(None, aval, b, d))
+                for k, (b, d) in enumerate(zip(self._shards, self._shard_devices, strict=True))]
+
+    def is_deleted(self) -> bool:
+        return self._shards is None and super().is_deleted()
+
+    def block_until_ready(self) -> ShardedArray:
+        if backend.block is not None:
+            for b in self._shards or ():
+                backend.block(b)
+        return self
+
+
 def _rebuild(value, weak_type):
     return Array(value, ShapedArray(value.shape, value.dtype, weak_type))
 

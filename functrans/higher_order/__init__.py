@@ -1,1 +1,2 @@
 from . import call  # noqa: F401
+from . import pmap  # noqa: F401

@@ -36,6 +36,19 @@ def devices(platform: str | None = None) -> list:
     return list(_jax_backend.get_backend(platform).local_devices())
 
 
+def global_devices() -> list:
+    """Every device of every process (``jax.devices()`` after distributed init)."""
+    return list(client().devices())
+
+
+def process_index() -> int:
+    return client().process_index()
+
+
+def process_count() -> int:
+    return max(d.process_index for d in client().devices()) + 1
+
+
 def default_device():
     return client().local_devices()[0]
 
@@ -130,6 +143,8 @@ def input_buffer(x, device):
         if x._dev is device and x._buf is not None:
             return x._buf
         return x.device_buffer(device)
+    if isinstance(x, Array):  # a ShardedArray (pmap result): gathered once
+        return x.device_buffer(device)
     if isinstance(x, _xc.ArrayImpl):
         return x if device_of(x) == device else to_device(np.asarray(x), device)[0]
     from ..core.array import as_numpy
@@ -145,6 +160,23 @@ def compile_module(module, device, num_replicas: int = 1, devices_=None):
     return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
 
 
+def replica_sharding(devs: Sequence):
+    """The sharding under which per-replica buffers enter a multi-replica program: each
+    replica's buffer is its whole parameter (the program itself is per device)."""
+    from jax.sharding import Mesh, NamedSharding, PartitionSpec
+    return NamedSharding(Mesh(np.asarray(devs, dtype=object), ("replicas",)), PartitionSpec())
+
+
+def replicated_array(bufs: list, aval: ShapedArray, sharding):
+    """One argument of a multi-replica program from its per-replica buffers."""
+    return _xc.ArrayImpl(_jax_aval(aval.shape, aval.dtype), sharding, bufs, committed=True,
+                         _skip_checks=True)
+
+
+# Set by xla_lowering.pmap: (the exception a pmap's lowering raises outside any pmap
+# program, the executable that then runs the jaxpr equation by equation).
+split_execution: tuple = ()
+
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -156,7 +188,11 @@ def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
     key = (device, donated)
     exe = per_jaxpr.get(key)
     if exe is None:
-        module = lower_to_module(closed, name, donated=donated)
+        try:
+            module = lower_to_module(closed, name, donated=donated)
+        except split_execution[:1]:  # a jit of a pmap: no single program
+            exe = per_jaxpr[key] = split_execution[1](closed, device)
+            return exe
         text = str(module)
         exe = Executable(compile_module(module, device), closed.out_avals, device, text)
         per_jaxpr[key] = exe
