@@ -315,7 +315,7 @@ def psum_scatter(x, axis_name, *, scatter_dimension: int = 0, tiled: bool = Fals
     """
     ndim = len(_shape(x))
     return bind1(_coll.reduce_scatter_p, x, axis_name=axis_name,
-                 scatter_dimension=int(scatter_dimension) % max(ndim, 1),
+                 scatter_dimension=int(scatter_dimension) % (ndim or 1),
                  axis_size=axis_size(axis_name), tiled=bool(tiled), axis_index_groups=None)
 
 
