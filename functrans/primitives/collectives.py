@@ -417,8 +417,9 @@ def _pextremum_jvp(prim):
         for x, t, y in zip(primals, tangents, outs, strict=True):
             hit = bind1(convert_element_type_p, bind1(eq_p, x, y), new_dtype=shape_dtype(t),
                         weak_type=False, sharding=None)
-            num, count = bind(psum_p, bind1(mul_p, t, hit), hit, axes=axes,
-                              axis_index_groups=axis_index_groups)
+            count = bind1(psum_p, hit, axes=axes, axis_index_groups=axis_index_groups)
+            num = bind1(psum_p, bind1(mul_p, t, hit), axes=axes,
+                        axis_index_groups=axis_index_groups)
             t_outs.append(bind1(div_p, num, count))
         return outs, t_outs
     return jvp
