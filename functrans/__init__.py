@@ -8,6 +8,7 @@ arrays, lowered to XLA.
 
 from . import (  # noqa: F401
     _array_methods,  # noqa: F401
+    distributed,
     lax,
     numpy,
     test_util,  # noqa: F401

@@ -30,6 +30,13 @@ def client():
     return _client
 
 
+def set_client(new_client) -> None:
+    """Use ``new_client`` from now on (distributed.initialize's multi-process client)."""
+    global _client
+    _client = new_client
+    _shardings.clear()
+
+
 def devices(platform: str | None = None) -> list:
     if platform is None:
         return list(client().local_devices())
@@ -77,12 +84,14 @@ def _jax_aval(shape, dtype):
 
 
 placed_off_default = False  # becomes True once any buffer lives off the default device
+devices_used = False  # becomes True at the first transfer or compile (distributed checks)
 
 
 def to_device(value: np.ndarray, device=None):
     """``(buffer, device)``: a device buffer holding ``value`` (zero-copy on the CPU
     where possible)."""
-    global placed_off_default
+    global placed_off_default, devices_used
+    devices_used = True
     if device is None:
         device = default_device()
     elif device != default_device():
@@ -152,6 +161,8 @@ def input_buffer(x, device):
 
 
 def compile_module(module, device, num_replicas: int = 1, devices_=None):
+    global devices_used
+    devices_used = True
     options = _xc.CompileOptions()
     options.num_replicas = num_replicas
     devs = devices_ or [device]
