@@ -100,29 +100,47 @@ class PmapExecutable:
         pos = {b: k for k, b in enumerate(blocks)}
         self.block_of = [pos[r // inner] for r in self.replicas]  # per local replica
         self.out_slots = [i for i, r in enumerate(self.replicas) if r % inner == 0]
+        self.block_devices = [self.devices[i] for i in self.out_slots]  # block k lives here
+        self.one_block_each = inner == 1
+        self.in_shapes = [mapped_aval(a, ax, axis_size).shape
+                          for a, ax in zip(self.in_avals, in_axes, strict=True)]
+        self.out_global = [mapped_aval(a, ax, axis_size)
+                           for a, ax in zip(self.out_avals, out_axes, strict=True)]
         self.sharding = runtime.replica_sharding(devs)
-        self.sync = runtime.platform() == "cpu"
+        self.handlers = [runtime.result_handler(a, self.sharding) for a in self.out_avals]
+        # XLA:CPU may deadlock when a program with collectives overlaps the next one (its
+        # replicas wait for each other on a small thread pool): wait for those to finish.
+        self.sync = runtime.platform() == "cpu" and any(
+            op in self.text for op in _COLLECTIVE_OPS) and bool(self.out_avals)
 
     def __call__(self, args) -> list:
-        arrays = [runtime.replicated_array(self._buffers(x, ax, aval), aval, self.sharding)
-                  for x, ax, aval in zip(args, self.in_axes, self.in_avals, strict=True)]
-        per_out = self.loaded.execute_sharded(arrays).disassemble_into_single_device_arrays()
-        if self.sync:  # XLA:CPU may deadlock if a collective program overlaps the next one
-            for bufs in per_out:
-                for b in bufs:
-                    b.block_until_ready()
+        arrays = [self._argument(x, ax, shape, aval)
+                  for x, ax, shape, aval in zip(args, self.in_axes, self.in_shapes,
+                                                self.in_avals, strict=True)]
+        results = self.loaded.execute_sharded(arrays)
+        if self.one_block_each:  # one runtime array per output, holding every device's
+            groups = results.consume_with_handlers(self.handlers)
+            if self.sync:  # one wait for every replica (a program's outputs are ready together)
+                groups[0].block_until_ready()
+            return [ShardedArray(a, None, ax, self.devices, g)
+                    for g, ax, a in zip(groups, self.out_axes, self.out_global, strict=True)]
+        per_out = results.disassemble_into_single_device_arrays()
+        if self.sync:
+            runtime.block_all(per_out[0], self.out_avals[0], self.sharding)
         return [self._result(bufs, ax, aval)
-                for bufs, ax, aval in zip(per_out, self.out_axes, self.out_avals, strict=True)]
+                for bufs, ax, aval in zip(per_out, self.out_axes, self.out_global, strict=True)]
 
-    def _buffers(self, x, ax, aval) -> list:
-        if (type(x) is ShardedArray and x._shard_axis == ax and x._shards is not None
-                and x.aval.shape == mapped_aval(aval, ax, len(x._shards)).shape):
-            devs = x._shard_devices
-            if all(k < len(devs) and devs[k] == d for k, d in zip(self.block_of, self.devices,
-                                                                   strict=True)):
-                return [x._shards[k] for k in self.block_of]
-            if ax is None and set(self.devices) <= set(devs):
-                return [x._shards[devs.index(d)] for d in self.devices]
+    def _argument(self, x, ax, shape, aval):
+        if type(x) is ShardedArray and x._shard_axis == ax and x.aval.shape == shape:
+            if (x._group is not None and self.one_block_each
+                    and (x._shard_devices is self.devices or x._shard_devices == self.devices)):
+                return x._group  # already one runtime array over these devices
+            reused = self._reuse(x, ax)
+            if reused is not None:
+                return runtime.replicated_array(reused, aval, self.sharding)
+        return runtime.replicated_array(self._buffers(x, ax), aval, self.sharding)
+
+    def _buffers(self, x, ax) -> list:
         if isinstance(x, Array):
             value = x.numpy()
         else:
@@ -134,12 +152,27 @@ class PmapExecutable:
         return [runtime.to_device(np.ascontiguousarray(blocks[k]), d)[0]
                 for k, d in zip(self.block_of, self.devices, strict=True)]
 
+    def _reuse(self, x, ax) -> list | None:
+        """``x``'s own buffers, when they already sit where the replicas need them."""
+        devs, shards = x._shard_devices, x.shard_buffers()
+        if shards is None:
+            return None
+        if ax is None:
+            if devs is self.devices or devs == self.devices:
+                return shards
+            return None
+        if self.one_block_each and (devs is self.block_devices or devs == self.block_devices):
+            return shards
+        return None  # (under a nested pmap each block goes to several devices: via the host)
+
     def _result(self, bufs, ax, aval) -> ShardedArray:
         if ax is None:
-            return ShardedArray(aval, list(bufs), None, list(self.devices))
-        slots = self.out_slots
-        return ShardedArray(mapped_aval(aval, ax, len(slots)), [bufs[i] for i in slots], ax,
-                            [self.devices[i] for i in slots])
+            return ShardedArray(aval, bufs, None, self.devices)
+        return ShardedArray(aval, [bufs[i] for i in self.out_slots], ax, self.block_devices)
+
+
+_COLLECTIVE_OPS = ("stablehlo.all_reduce", "stablehlo.all_gather", "stablehlo.reduce_scatter",
+                   "stablehlo.all_to_all", "stablehlo.collective_permute")
 
 
 def device_count_error(needed: int, have: int, given: bool) -> str:

@@ -35,6 +35,7 @@ def set_client(new_client) -> None:
     global _client
     _client = new_client
     _shardings.clear()
+    _replica_shardings.clear()
 
 
 def devices(platform: str | None = None) -> list:
@@ -171,17 +172,45 @@ def compile_module(module, device, num_replicas: int = 1, devices_=None):
     return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
 
 
+_replica_shardings: dict = {}
+
+
 def replica_sharding(devs: Sequence):
     """The sharding under which per-replica buffers enter a multi-replica program: each
     replica's buffer is its whole parameter (the program itself is per device)."""
-    from jax.sharding import Mesh, NamedSharding, PartitionSpec
-    return NamedSharding(Mesh(np.asarray(devs, dtype=object), ("replicas",)), PartitionSpec())
+    key = tuple(devs)
+    s = _replica_shardings.get(key)
+    if s is None:
+        from jax.sharding import Mesh, NamedSharding, PartitionSpec
+        s = _replica_shardings[key] = NamedSharding(
+            Mesh(np.asarray(devs, dtype=object), ("replicas",)), PartitionSpec())
+    return s
 
 
 def replicated_array(bufs: list, aval: ShapedArray, sharding):
     """One argument of a multi-replica program from its per-replica buffers."""
     return _xc.ArrayImpl(_jax_aval(aval.shape, aval.dtype), sharding, bufs, committed=True,
                          _skip_checks=True)
+
+
+def result_handler(aval: ShapedArray, sharding):
+    """Turns a multi-replica program's per-replica results into one runtime array."""
+    return _xc.array_result_handler(_jax_aval(aval.shape, aval.dtype), sharding, committed=True,
+                                    _skip_checks=True)
+
+
+def block_all(bufs: list, aval: ShapedArray, sharding) -> None:
+    """Wait for buffers on several devices with one call."""
+    replicated_array(bufs, aval, sharding).block_until_ready()
+
+
+def _block_many(bufs: list, devs: list) -> None:
+    a = bufs[0]
+    block_all(bufs, ShapedArray(a.shape, np.dtype(a.dtype)), replica_sharding(devs))
+
+
+backend.block_many = _block_many
+backend.split_group = lambda group: list(group._arrays)
 
 
 # Set by xla_lowering.pmap: (the exception a pmap's lowering raises outside any pmap
