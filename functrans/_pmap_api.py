@@ -21,7 +21,7 @@ from .interpreters.eval import eval_trace
 from .interpreters.staging import stage
 from .interpreters.vmap import AxisData, batch_jaxpr
 from .primitives.collectives import extend_axis_env
-from .tree_util import tree_flatten, tree_unflatten
+from .tree_util import tree_unflatten
 from .xla_lowering import runtime
 from .xla_lowering.pmap import device_count_error, executable
 

@@ -245,31 +245,40 @@ def _axis_tuple(axis_name) -> tuple:
     return tuple(axis_name) if isinstance(axis_name, tuple | list) else (axis_name,)
 
 
-def _preduce(prim, x, axis_name):
+def _groups(axis_index_groups):
+    if axis_index_groups is None:
+        return None
+    return tuple(tuple(int(i) for i in g) for g in axis_index_groups)
+
+
+def _preduce(prim, x, axis_name, axis_index_groups=None):
     from .tree_util import tree_flatten, tree_unflatten
     leaves, tree = tree_flatten(x)
-    outs = bind(prim, *leaves, axes=_axis_tuple(axis_name), axis_index_groups=None)
+    outs = bind(prim, *leaves, axes=_axis_tuple(axis_name),
+                axis_index_groups=_groups(axis_index_groups))
     return tree_unflatten(tree, outs)
 
 
-def psum(x, axis_name):
+def psum(x, axis_name, *, axis_index_groups=None):
     """Sum of ``x`` (a pytree) over the members of the named axis (``jax.lax.psum``).
 
     Example:
         >>> vmap(lambda x: lax.psum(x, 'i'), axis_name='i')(fnp.arange(3.))
         Array([3., 3., 3.], dtype=float32)
     """
-    return _preduce(_coll.psum_p, x, axis_name)
+    return _preduce(_coll.psum_p, x, axis_name, axis_index_groups)
 
 
-def pmax(x, axis_name):
-    """Maximum of ``x`` (a pytree) over the members of the named axis."""
-    return _preduce(_coll.pmax_p, x, axis_name)
+def pmax(x, axis_name, *, axis_index_groups=None):
+    """Maximum of ``x`` (a pytree) over the members of the named axis (or of each group of
+    ``axis_index_groups``, under pmap)."""
+    return _preduce(_coll.pmax_p, x, axis_name, axis_index_groups)
 
 
-def pmin(x, axis_name):
-    """Minimum of ``x`` (a pytree) over the members of the named axis."""
-    return _preduce(_coll.pmin_p, x, axis_name)
+def pmin(x, axis_name, *, axis_index_groups=None):
+    """Minimum of ``x`` (a pytree) over the members of the named axis (or of each group of
+    ``axis_index_groups``, under pmap)."""
+    return _preduce(_coll.pmin_p, x, axis_name, axis_index_groups)
 
 
 def axis_size(axis_name) -> int:
@@ -280,16 +289,16 @@ def axis_size(axis_name) -> int:
     return size
 
 
-def pmean(x, axis_name):
+def pmean(x, axis_name, *, axis_index_groups=None):
     """Mean of ``x`` (a pytree) over the members of the named axis; integers give float32."""
     from .tree_util import tree_map
-    n = axis_size(axis_name)
+    n = len(axis_index_groups[0]) if axis_index_groups else axis_size(axis_name)
 
     def mean(s):
         if not dtypes.is_inexact(s.dtype):
             s = convert_element_type(s, dtypes.float32)
         return div(s, n)
-    return tree_map(mean, psum(x, axis_name))
+    return tree_map(mean, psum(x, axis_name, axis_index_groups=axis_index_groups))
 
 
 def axis_index(axis_name):
@@ -297,12 +306,15 @@ def axis_index(axis_name):
     return bind1(_coll.axis_index_p, axis_name=axis_name)
 
 
-def all_gather(x, axis_name, *, axis: int = 0, tiled: bool = False):
-    """Every member's ``x`` stacked along a new ``axis`` (concatenated if ``tiled``)."""
+def all_gather(x, axis_name, *, axis_index_groups=None, axis: int = 0, tiled: bool = False):
+    """Every member's ``x`` stacked along a new ``axis`` (concatenated if ``tiled``); with
+    ``axis_index_groups`` (under pmap), every member of this member's group."""
     ndim = len(_shape(x))
     axis = int(axis) % (ndim + (not tiled)) if ndim + (not tiled) else 0
+    groups = _groups(axis_index_groups)
+    size = len(groups[0]) if groups else axis_size(axis_name)
     return bind1(_coll.all_gather_p, x, axis_name=axis_name, all_gather_dimension=axis,
-                 axis_size=axis_size(axis_name), tiled=bool(tiled), axis_index_groups=None)
+                 axis_size=size, tiled=bool(tiled), axis_index_groups=groups)
 
 
 def psum_scatter(x, axis_name, *, scatter_dimension: int = 0, tiled: bool = False):

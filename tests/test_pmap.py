@@ -137,8 +137,9 @@ def test_results_keep_one_buffer_per_device_and_feed_the_next_call():
     assert [s.index for s in shards] == list(range(N)) and shards[0].data.shape == (3,)
     z = f(y)  # the shards go in as they are: nothing is gathered on the host
     assert y._np is None
-    assert_close(z, (x * 2.0 + np.arange(N, dtype=np.float32)[:, None]) * 2.0 + np.arange(N, dtype=np.float32)[:, None])
-    assert_close(y + 1.0, x * 2.0 + np.arange(N, dtype=np.float32)[:, None] + 1.0)  # eager use gathers once
+    idx = np.arange(N, dtype=np.float32)[:, None]
+    assert_close(z, (x * 2.0 + idx) * 2.0 + idx)
+    assert_close(y + 1.0, x * 2.0 + idx + 1.0)  # eager use gathers once
     assert y._np is not None
 
 
@@ -166,3 +167,32 @@ def test_out_axes_none_replicated_result():
     # a replicated result goes into the next pmap (in_axes=None) in place
     z = ft.pmap(lambda a, b: a + b, "i", in_axes=(0, None))(x, y)
     assert_close(z, x + x.sum(0), rtol=1e-5, atol=1e-5)
+
+
+GROUPS = [[0, 2], [1, 3]]
+
+
+@pytest.mark.parametrize("op", ["psum", "pmean", "pmax", "pmin", "all_gather"])
+def test_axis_index_groups_under_pmap(op):
+    x = _operand(13, (N, 3))
+
+    def body(m):
+        return lambda a: getattr(m.lax, op)(a, "i", axis_index_groups=GROUPS)
+    got = ft.pmap(body(FT), "i")(x)
+    want = jax.pmap(body(JAX), "i")(x)
+    assert_close(got, want, rtol=1e-6, atol=1e-6)
+    if op != "psum":
+        return
+    grad = ft.grad(lambda x: ft.pmap(lambda a: ft.numpy.sin(ft.lax.psum(
+        a, "i", axis_index_groups=GROUPS)), "i")(x).sum())(x)
+    assert_close(grad, jax.grad(lambda x: jax.pmap(lambda a: jax.numpy.sin(jax.lax.psum(
+        a, "i", axis_index_groups=GROUPS)), "i")(x).sum())(x), rtol=1e-5, atol=1e-5)
+
+
+def test_axis_index_groups_errors():
+    x = _operand(14, (N, 3))
+    with pytest.raises(NotImplementedError, match=r"\[psum\] axis_index_groups over a "
+                                                  "vmapped axis"):
+        ft.vmap(lambda a: ft.lax.psum(a, "i", axis_index_groups=GROUPS), axis_name="i")(x)
+    with pytest.raises(ValueError, match=r"\[psum\] axis_index_groups=.* must split the 4"):
+        ft.pmap(lambda a: ft.lax.psum(a, "i", axis_index_groups=[[0, 1], [2]]), "i")(x)

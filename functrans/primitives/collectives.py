@@ -95,9 +95,31 @@ def _checked(prim, rule):
     return checked
 
 
-def _check_groups(name, axis_index_groups):
+def _check_groups(name, axis_index_groups, size: int | None = None) -> int | None:
+    """Validate ``axis_index_groups`` (equal-sized groups partitioning the members of an
+    axis of ``size``); returns the group size (None without groups)."""
+    if axis_index_groups is None:
+        return None
+    groups = [list(g) for g in axis_index_groups]
+    flat = sorted(i for g in groups for i in g)
+    if (not groups or len({len(g) for g in groups}) != 1
+            or (size is not None and flat != list(range(size)))):
+        raise ValueError(f"[{name}] axis_index_groups={axis_index_groups} must split the "
+                         f"{size} members of the axis into groups of equal size, each member "
+                         "in exactly one group")
+    return len(groups[0])
+
+
+def _unsupported_groups(name, axis_index_groups):
     if axis_index_groups is not None:
-        raise NotImplementedError(f"[{name}] axis_index_groups is not supported")
+        raise NotImplementedError(f"[{name}] axis_index_groups is not supported here; it is "
+                                  "for psum/pmean/pmax/pmin/all_gather under pmap")
+
+
+def _no_groups_under_vmap(name, axis_index_groups):
+    if axis_index_groups is not None:
+        raise NotImplementedError(f"[{name}] axis_index_groups over a vmapped axis is not "
+                                  "supported (JAX neither); map that axis with pmap")
 
 
 def _scalar(value, like):
@@ -115,9 +137,10 @@ def shape_dtype(x):
 # ---- psum / pmax / pmin: reductions over named axes ----------------------------------------
 def _preduce_abstract_eval(name):
     def abstract_eval(*avals, axes, axis_index_groups=None):
-        _check_groups(name, axis_index_groups)
+        size = 1
         for a in _names(axes):
-            bound_axis_size(a, name)
+            size *= bound_axis_size(a, name)
+        _check_groups(name, axis_index_groups, size)
         return list(avals)
     return abstract_eval
 
@@ -126,7 +149,8 @@ def _preduce_vmap(prim, reduce_mapped, reduce_unmapped):
     def rule(axis_data, vals, bdims, *, axes, axis_index_groups=None):
         axes = _names(axes)
         if axis_data.name not in axes:
-            return bind(prim, *vals, axes=axes, axis_index_groups=None), list(bdims)
+            return bind(prim, *vals, axes=axes, axis_index_groups=axis_index_groups), list(bdims)
+        _no_groups_under_vmap(prim.name, axis_index_groups)
         outs = [reduce_unmapped(v, axis_data.size) if b is None else reduce_mapped(v, b)
                 for v, b in zip(vals, bdims, strict=True)]
         rest = tuple(a for a in axes if a != axis_data.name)
@@ -193,8 +217,8 @@ vmap_rules[axis_index_p] = _checked(axis_index_p, _axis_index_vmap)
 # ---- all_gather(x): stack (or concatenate, tiled) every member's x along a new axis -------
 def _all_gather_abstract_eval(x, *, axis_name, all_gather_dimension, axis_size: int,
                               tiled=False, axis_index_groups=None):
-    _check_groups("all_gather", axis_index_groups)
     bound = bound_axis_size(axis_name, "all_gather")
+    bound = _check_groups("all_gather", axis_index_groups, bound) or bound
     d = all_gather_dimension
     if bound != axis_size or not 0 <= d <= x.ndim - tiled:
         raise ValueError(f"[all_gather] axis {d} / axis_size {axis_size} invalid for "
@@ -214,8 +238,10 @@ def _all_gather_vmap(axis_data, vals, bdims, *, axis_name, all_gather_dimension,
     if axis_name != axis_data.name:
         x = bdim_at_front(x, b, axis_data.size) if b is not None else x
         out = bind(all_gather_p, x, axis_name=axis_name, axis_size=axis_size, tiled=tiled,
-                   all_gather_dimension=d + (b is not None), axis_index_groups=None)
+                   all_gather_dimension=d + (b is not None),
+                   axis_index_groups=axis_index_groups)
         return out, [None if b is None else 0]
+    _no_groups_under_vmap("all_gather", axis_index_groups)
     x = bdim_at_front(x, b, axis_data.size)  # the gathered axis: every member's value
     out = moveaxis(x, 0, d)
     if tiled:
@@ -231,7 +257,7 @@ vmap_rules[all_gather_p] = _checked(all_gather_p, _all_gather_vmap)
 # ---- all_to_all(x): member i's chunk j of split_axis goes to member j, at position i ------
 def _all_to_all_abstract_eval(x, *, axis_name, split_axis, concat_axis, tiled=False,
                               axis_index_groups=None):
-    _check_groups("all_to_all", axis_index_groups)
+    _unsupported_groups("all_to_all", axis_index_groups)
     n = bound_axis_size(axis_name, "all_to_all")
     shape = list(x.shape)
     ok = 0 <= split_axis < x.ndim and 0 <= concat_axis < x.ndim + (not tiled)
@@ -318,7 +344,7 @@ vmap_rules[ppermute_p] = _checked(ppermute_p, _ppermute_vmap)
 # ---- reduce_scatter (psum_scatter): member i keeps block i of the sum over members --------
 def _reduce_scatter_abstract_eval(x, *, axis_name, scatter_dimension, axis_size: int,
                                   tiled=False, axis_index_groups=None):
-    _check_groups("psum_scatter", axis_index_groups)
+    _unsupported_groups("psum_scatter", axis_index_groups)
     n = bound_axis_size(axis_name, "psum_scatter")
     d, shape = scatter_dimension, list(x.shape)
     ok = n == axis_size and 0 <= d < x.ndim
@@ -386,6 +412,7 @@ def _all_to_all_transpose(cts, x, *, axis_name, split_axis, concat_axis, tiled=F
 def _all_gather_transpose(cts, x, *, axis_name, all_gather_dimension, axis_size,
                           tiled=False, axis_index_groups=None):
     """Sum the cotangents over the members, then each member keeps its own block."""
+    _unsupported_groups("all_gather (differentiated)", axis_index_groups)
     from .elementwise import mul_p
     from .indexing import dynamic_slice_p
     from .shapes import squeeze_p

@@ -39,13 +39,17 @@ def _dim(names: list, name) -> int:
                     f"(pmap axes: {names}); a vmap axis is rewritten before lowering")
 
 
-def replica_groups(mctx, axes) -> np.ndarray:
-    """``(n_groups, group_size)`` replica ids; row k of a group is member k along ``axes``."""
+def replica_groups(mctx, axes, axis_index_groups=None) -> np.ndarray:
+    """``(n_groups, group_size)`` replica ids; row k of a group is member k along ``axes``
+    (with ``axis_index_groups``, each group is split into those subgroups of members)."""
     names, sizes = _mesh(mctx)
     dims = [_dim(names, a) for a in axes]
     ids = np.arange(mctx.num_replicas).reshape(sizes)
     others = [d for d in range(len(sizes)) if d not in dims]
-    return ids.transpose(others + dims).reshape(-1, math.prod(sizes[d] for d in dims))
+    groups = ids.transpose(others + dims).reshape(-1, math.prod(sizes[d] for d in dims))
+    if axis_index_groups is None:
+        return groups
+    return np.asarray([[row[k] for k in sub] for row in groups for sub in axis_index_groups])
 
 
 def _groups_attr(groups: np.ndarray) -> ir.DenseIntElementsAttr:
@@ -77,7 +81,7 @@ def _reducer_region(op, dtype, combine) -> None:
 
 def _all_reduce_lowering(combine):
     def rule(ctx, *xs, axes, axis_index_groups=None):
-        attr = _groups_attr(replica_groups(ctx.module, coll._names(axes)))
+        attr = _groups_attr(replica_groups(ctx.module, coll._names(axes), axis_index_groups))
         outs = []
         for x, aval in zip(xs, ctx.avals_in, strict=True):
             op = hlo.AllReduceOp([x.type], [x], replica_groups=attr)
@@ -104,11 +108,11 @@ def _insert_unit(x, aval: ShapedArray, d: int):
 
 
 def all_gather_value(mctx, x, aval: ShapedArray, out_aval: ShapedArray, axis_name, d: int,
-                     tiled: bool):
+                     tiled: bool, axis_index_groups=None):
     """Every member's ``x`` concatenated (``tiled``) or stacked along ``d``."""
     if not tiled:
         x = _insert_unit(x, aval, d)
-    attr = _groups_attr(replica_groups(mctx, (axis_name,)))
+    attr = _groups_attr(replica_groups(mctx, (axis_name,), axis_index_groups))
     return hlo.AllGatherOp([ir_type(out_aval)], [x], all_gather_dim=_i64(d),
                            replica_groups=attr).results[0]
 
@@ -116,7 +120,7 @@ def all_gather_value(mctx, x, aval: ShapedArray, out_aval: ShapedArray, axis_nam
 def _all_gather_lowering(ctx, x, *, axis_name, all_gather_dimension, axis_size, tiled=False,
                          axis_index_groups=None):
     return [all_gather_value(ctx.module, x, ctx.avals_in[0], ctx.avals_out[0], axis_name,
-                             all_gather_dimension, tiled)]
+                             all_gather_dimension, tiled, axis_index_groups)]
 
 
 lowering_rules[coll.all_gather_p] = _all_gather_lowering
