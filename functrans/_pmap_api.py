@@ -21,23 +21,23 @@ from .interpreters.eval import eval_trace
 from .interpreters.staging import stage
 from .interpreters.vmap import AxisData, batch_jaxpr
 from .primitives.collectives import extend_axis_env
-from .tree_util import tree_unflatten
+from .tree_util import tree_flatten, tree_unflatten
 from .xla_lowering import runtime
 from .xla_lowering.pmap import device_count_error, executable
 
 
 class _Entry:
-    __slots__ = ("params", "out_tree", "exe")
+    __slots__ = ("params", "out_tree", "exe", "donated")
 
-    def __init__(self, params, out_tree):
-        self.params, self.out_tree, self.exe = params, out_tree, None
+    def __init__(self, params, out_tree, donated):
+        self.params, self.out_tree, self.exe, self.donated = params, out_tree, None, donated
 
 
 class Pmapped:
     """A pmapped function: traced once per signature, compiled once, cached dispatch."""
 
     def __init__(self, fun, axis_name, in_axes, out_axes, static_argnums, devices, backend,
-                 axis_size):
+                 axis_size, donate_argnums=()):
         functools.update_wrapper(self, fun)
         from ._vmap_api import _flat_in_axes, _flat_out_axes
         self._flat_in_axes, self._flat_out_axes = _flat_in_axes, _flat_out_axes
@@ -49,6 +49,8 @@ class Pmapped:
         self.axis_size = axis_size
         self.cache: dict = {}
         self.fast_cache: dict = {}
+        donate = (donate_argnums,) if isinstance(donate_argnums, int) else donate_argnums
+        self.donate_argnums = frozenset(donate)
         self.simple = not self.static.nums
 
     def _dyn_in_axes(self, args):
@@ -72,6 +74,7 @@ class Pmapped:
         if entry is not None:
             return entry, leaves, []
         entry, tracer_consts = self._trace(leaves, in_tree, avals, axes, size, skey)
+        entry.donated = self._donated(args, len(tracer_consts), len(leaves))
         if not tracer_consts:
             self.cache[key] = entry
         return entry, leaves, tracer_consts
@@ -94,7 +97,17 @@ class Pmapped:
         params = dict(jaxpr=closed, axis_name=self.axis_name, axis_size=size,
                       global_axis_size=n_global, in_axes=in_axes, out_axes=out_axes,
                       devices=self.devices, name=_fun_name(self.fun))
-        return _Entry(params, out_tree), tracer_consts
+        return _Entry(params, out_tree, ()), tracer_consts
+
+    def _donated(self, args, n_consts: int, n_leaves: int) -> tuple[bool, ...]:
+        """One flag per flat input (leading tracer consts never donated)."""
+        if not self.donate_argnums:
+            return ()
+        flags = [False] * n_consts
+        for i, a in enumerate(args):
+            if i not in self.static.nums:
+                flags += [i in self.donate_argnums] * len(tree_flatten(a)[0])
+        return tuple(flags + [False] * (n_consts + n_leaves - len(flags)))
 
     def _normalized_out_axes(self, out_tree, closed) -> tuple:
         dummy = tree_unflatten(out_tree, [0] * out_tree.num_leaves)
@@ -119,7 +132,7 @@ class Pmapped:
         entry, leaves, tracer_consts = self._entry(args, kwargs)
         if _state.trace is eval_trace:
             if entry.exe is None:
-                entry.exe = executable(**entry.params)
+                entry.exe = executable(**entry.params, donated=entry.donated)
             outs = entry.exe(leaves)
             if self.simple and not kwargs and len(leaves) == len(args) and all(
                     isinstance(a, Array) for a in args):
@@ -156,7 +169,9 @@ def pmap(fun: Callable | None = None, axis_name: Any = None, *, in_axes: Any = 0
         processes).
       backend: the platform whose devices to use when ``devices`` is None.
       axis_size: the size of the mapped axis when no argument is mapped.
-      donate_argnums: accepted for compatibility; buffers are not donated.
+      donate_argnums: positional arguments whose device buffers the computation may reuse
+        for its outputs: a pmap result passed there is deleted by the call (host values
+        are copied to the devices, so they stay valid).
 
     Returns:
       The pmapped function. Its array results are ``Array`` s that keep one buffer per
@@ -179,7 +194,7 @@ def pmap(fun: Callable | None = None, axis_name: Any = None, *, in_axes: Any = 0
         raise TypeError("[pmap] in_axes must be an int, None or a tuple with one entry per "
                         f"positional argument, got the list {in_axes!r}; use a tuple")
     impl = Pmapped(fun, axis_name, in_axes, out_axes, static_broadcasted_argnums, devices,
-                   backend, axis_size)
+                   backend, axis_size, donate_argnums)
     fast_cache, slow_call = impl.fast_cache, impl.__call__
 
     @functools.wraps(fun)

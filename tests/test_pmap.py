@@ -196,3 +196,16 @@ def test_axis_index_groups_errors():
         ft.vmap(lambda a: ft.lax.psum(a, "i", axis_index_groups=GROUPS), axis_name="i")(x)
     with pytest.raises(ValueError, match=r"\[psum\] axis_index_groups=.* must split the 4"):
         ft.pmap(lambda a: ft.lax.psum(a, "i", axis_index_groups=[[0, 1], [2]]), "i")(x)
+
+
+def test_donate_argnums_deletes_the_donated_result():
+    x = _operand(15, (N, 3))
+    f = ft.pmap(lambda a, b: a * 2.0 + b, "i", donate_argnums=0)
+    y = ft.pmap(lambda a: a + 1.0, "i")(x)
+    z = f(y, x)
+    assert_close(z, (x + 1.0) * 2.0 + x)
+    assert y.is_deleted() and not z.is_deleted()
+    with pytest.raises(RuntimeError, match="deleted"):
+        np.asarray(y)
+    assert_close(f(x, x), x * 3.0)  # a host value passed there stays valid
+    assert_close(x, _operand(15, (N, 3)))

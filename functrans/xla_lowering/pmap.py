@@ -76,8 +76,8 @@ class PmapExecutable:
     """One compiled pmap: feeds each local replica its block, returns ShardedArrays."""
 
     def __init__(self, jaxpr, axis_name, axis_size, global_axis_size, in_axes, out_axes,
-                 devices, name):
-        self.in_axes, self.out_axes = in_axes, out_axes
+                 devices, name, donated=()):
+        self.in_axes, self.out_axes, self.donated = in_axes, out_axes, donated
         self.in_avals, self.out_avals = jaxpr.in_avals, jaxpr.out_avals
         inner = jaxpr_replicas(jaxpr)
         n_rep = global_axis_size * inner
@@ -86,7 +86,7 @@ class PmapExecutable:
             raise ValueError(device_count_error(n_rep, len(devs), devices is not None))
         devs = devs[:n_rep]
         module = lower_to_module(jaxpr, f"pmap_{name}", num_replicas=n_rep,
-                                 axis_env=[(axis_name, global_axis_size)])
+                                 axis_env=[(axis_name, global_axis_size)], donated=donated)
         self.text = str(module)
         self.loaded = runtime.compile_module(module, None, n_rep, devs)
         me = runtime.process_index()
@@ -118,6 +118,8 @@ class PmapExecutable:
                   for x, ax, shape, aval in zip(args, self.in_axes, self.in_shapes,
                                                 self.in_avals, strict=True)]
         results = self.loaded.execute_sharded(arrays)
+        if self.donated:
+            _forget_donated(args, self.donated)
         if self.one_block_each:  # one runtime array per output, holding every device's
             groups = results.consume_with_handlers(self.handlers)
             if self.sync:  # one wait for every replica (a program's outputs are ready together)
@@ -169,6 +171,14 @@ class PmapExecutable:
         if ax is None:
             return ShardedArray(aval, bufs, None, self.devices)
         return ShardedArray(aval, [bufs[i] for i in self.out_slots], ax, self.block_devices)
+
+
+def _forget_donated(args, donated) -> None:
+    """Donated device buffers now belong to the outputs: their Arrays are deleted (host
+    values passed in were copied to the devices, and stay valid)."""
+    for x, d in zip(args, donated, strict=False):
+        if d and type(x) is ShardedArray:
+            x._group = x._shards = x._np = None
 
 
 _COLLECTIVE_OPS = ("stablehlo.all_reduce", "stablehlo.all_gather", "stablehlo.reduce_scatter",
