@@ -650,3 +650,14 @@ def stop_gradient(x):
             return v
         return _stop_gradient(v)
     return tree_map(leaf, x)
+
+
+from ._lax_control_flow import (  # noqa: E402, F401  (control flow, re-exported)
+    associative_scan,
+    cond,
+    fori_loop,
+    map,
+    scan,
+    switch,
+    while_loop,
+)
