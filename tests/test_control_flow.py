@@ -258,3 +258,40 @@ def test_grad_fori_loop():
         return m.ft.grad(lambda x: m.lax.fori_loop(1, 4, lambda i, v: m.np.sin(v) * i, x))(
             np.float32(0.3))
     _check(run)
+
+
+def _linearize_while(m):
+    f, (x,) = while_fwd(m)
+    y, lin = m.ft.linearize(f, x)
+    return y, lin(np.ones_like(x))
+
+
+def _int_carry_derivatives(m):
+    def f(x):
+        (_, c), ys = m.lax.scan(lambda c, e: ((c[0] + 1, c[1] * e + c[0]), c[1] * c[0]),
+                                (0, x[0]), x)
+        return c + m.np.sum(ys)
+    return m.ft.grad(f)(X3), m.ft.jacfwd(f)(X3), m.ft.hessian(f)(X3)
+
+
+def _empty_scan_grad(m):
+    return m.ft.grad(lambda x: m.np.sum(m.lax.scan(lambda c, e: (c * e, c), x,
+                                                   np.zeros((0, 3), np.float32))[0]))(X3)
+
+
+def _vmap_xs_axis1(m):
+    f = lambda x, xs: m.np.sum(m.lax.scan(lambda c, e: (c * m.np.sin(e), c), x, xs)[1])  # noqa
+    return m.ft.vmap(f, in_axes=(None, 1))(X3, np.stack([XS, XS * 2], 1))
+
+
+def _nested_vmap_scan(m):
+    f = lambda x: m.lax.scan(lambda c, e: (c + e * x, c), m.np.zeros(3),  # noqa: E731
+                             np.ones((5, 3), np.float32))
+    return m.ft.vmap(m.ft.vmap(f))(np.ones((2, 2, 3), np.float32) * X3)
+
+
+@pytest.mark.parametrize("case", [_linearize_while, _int_carry_derivatives, _empty_scan_grad,
+                                  _vmap_xs_axis1, _nested_vmap_scan],
+                         ids=lambda c: c.__name__.strip("_"))
+def test_more_compositions(case):
+    _check(case)
