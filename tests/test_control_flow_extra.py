@@ -237,3 +237,24 @@ def test_bounded_while_equals_while(x, max_steps):
     else:
         with pytest.raises(RuntimeError, match="max_steps"):
             _newton(x, max_steps=max_steps)
+
+
+def test_scan_residuals_computed_from_consts_are_hoisted():
+    """A residual computed from consts only (here exp(w)) is computed once, before the
+    loop, not once per iteration and stacked."""
+    w = np.eye(3, dtype=np.float32) * 0.5
+
+    def loss(w, h, xs):
+        h, _ = lax.scan(lambda h, x: (fnp.tanh(fnp.exp(w) @ h + x), None), h, xs)
+        return h.sum()
+
+    xs = np.ones((7, 3), np.float32)
+    jaxpr = ft.make_jaxpr(ft.grad(loss, argnums=(0, 1)))(w, X, xs)
+    shapes = {v.aval.shape for e in jaxpr.eqns if e.primitive.name == "scan"
+              for v in [*e.outvars, *e.inputs] if hasattr(v, "aval")}
+    assert (7, 3, 3) not in shapes
+    want = jax.grad(lambda w, h: jax.lax.scan(
+        lambda h, x: (jax.numpy.tanh(jax.numpy.exp(w) @ h + x), None), h, xs)[0].sum(),
+        argnums=(0, 1))(w, X)
+    for a, b in zip(ft.grad(loss, argnums=(0, 1))(w, X, xs), want, strict=True):
+        assert_close(a, b, rtol=1e-5, atol=1e-6)

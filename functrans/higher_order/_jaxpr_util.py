@@ -77,6 +77,12 @@ def _cached(cache: weakref.WeakKeyDictionary, closed, key, make):
 
 # ---- jvp with nonzero masks ----------------------------------------------------------------
 
+def zeros_as_none(tangents) -> list:
+    """The jvp interpreter hands rules marked ``accepts_zeros`` None for a symbolic zero;
+    accept a ``Zero`` object as well, so the rules do not depend on which one it is."""
+    return [None if t is None or isinstance(t, Zero) else t for t in tangents]
+
+
 _jvp_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

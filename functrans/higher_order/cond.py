@@ -26,7 +26,14 @@ from ..interpreters.staging import eval_closed, stage
 from ..interpreters.transpose import is_undefined, transpose_jaxpr
 from ..primitives import _ops
 from ..primitives._batching import moveaxis
-from ._jaxpr_util import at0, batch_at0, jvp_nz, partial_eval_inst, with_unused_invars
+from ._jaxpr_util import (
+    at0,
+    batch_at0,
+    jvp_nz,
+    partial_eval_inst,
+    with_unused_invars,
+    zeros_as_none,
+)
 
 cond_p = Primitive("cond")
 
@@ -57,6 +64,7 @@ impl_rules[cond_p] = _cond_impl
 def _cond_jvp(primals, tangents, *, branches):
     """Every branch's jvp with the same nonzero-tangent masks (outputs: the union)."""
     index, ops = primals[0], primals[1:]
+    tangents = zeros_as_none(tangents)
     nz = [t is not None for t in tangents[1:]]
     n_out = len(branches[0].out_avals)
     out_nz = [False] * n_out

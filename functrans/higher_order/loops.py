@@ -21,7 +21,7 @@ import weakref
 
 import numpy as np
 
-from ..core.ir import ClosedJaxpr, ShapedArray
+from ..core.ir import ClosedJaxpr, ShapedArray, Var
 from ..core.registry import (
     abstract_eval_rules,
     impl_rules,
@@ -45,6 +45,7 @@ from ._jaxpr_util import (
     partial_eval_inst,
     reorder,
     with_unused_invars,
+    zeros_as_none,
 )
 
 while_p = Primitive("while")
@@ -90,6 +91,7 @@ impl_rules[while_p] = _while_impl
 
 def _while_jvp(primals, tangents, *, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
     nc, nb = cond_nconsts, body_nconsts
+    tangents = zeros_as_none(tangents)
     bc_nz = [t is not None for t in tangents[nc:nc + nb]]
     carry_nz = [t is not None for t in tangents[nc + nb:]]
     n = len(carry_nz)
@@ -259,6 +261,7 @@ impl_rules[scan_p] = _scan_impl
 
 def _scan_jvp(primals, tangents, *, jaxpr, length, reverse, unroll, num_consts, num_carry):
     nc, nk = num_consts, num_carry
+    tangents = zeros_as_none(tangents)
     nz = [t is not None for t in tangents]
     c_nz, k_nz, x_nz = _scan_split(nz, nc, nk)
     ny = len(jaxpr.out_avals) - nk
@@ -295,8 +298,10 @@ jvp_rules[scan_p] = _scan_jvp
 
 def _scan_partial_eval(trace, args, params):
     """Split the loop: a known scan now (known carries, known ys, stacked residuals) and
-    a staged unknown scan over the residuals. Unknown carries are found by fixed point;
-    residuals that are known consts or known xs are forwarded, not stacked."""
+    a staged unknown scan over the residuals. Unknown carries are found by fixed point.
+    Residuals are stacked per iteration unless loop-invariant: a known const is passed
+    once, a value computed from known consts only is computed once before the loop,
+    and a known xs slice is read from the xs again."""
     jaxpr, nc, nk = params["jaxpr"], params["num_consts"], params["num_carry"]
     unknowns = [trace.is_unknown(x) for x in args]
     c_u, k_u, x_u = _scan_split(unknowns, nc, nk)
@@ -305,38 +310,65 @@ def _scan_partial_eval(trace, args, params):
         jaxpr, c_u + m + x_u, m + [False] * ny).out_unknown[:nk])
     split = partial_eval_inst(jaxpr, c_u + k_u + x_u, k_u + [False] * ny)
     known_args = [x for x, u in zip(args, c_u + k_u + x_u, strict=True) if not u]
-    nck, nkk = nc - sum(c_u), nk - sum(k_u)
-    kinds = ["const" if s is not None and s < nck else
-             "xs" if s is not None and s >= nck + nkk else "stacked" for s in split.res_src]
+    nck = nc - sum(c_u)
     n_known_out = len(split.out_unknown) - sum(split.out_unknown)
+    kinds = _residual_kinds(split, nck, nk - sum(k_u), n_known_out)
     known_body = _keep_outputs(split.known, [True] * n_known_out + [k == "stacked"
                                                                    for k in kinds])
     with trace.in_parent():
         known_outs = bind(scan_p, *known_args, **dict(params, jaxpr=known_body,
-                                                       num_consts=nck, num_carry=nkk))
+                                                       num_consts=nck, num_carry=nk - sum(k_u)))
+        hoisted = iter(_hoisted_residuals(split, kinds, n_known_out, known_args[:nck]))
     if not any(split.out_unknown):
         return known_outs
     stacked = iter(known_outs[n_known_out:])
-    res_vals = [known_args[s] if k != "stacked" else next(stacked)
-                for s, k in zip(split.res_src, kinds, strict=True)]
-    by_kind = {k: [i for i, kk in enumerate(kinds) if kk == k] for k in ("const", "stacked",
-                                                                           "xs")}
-    nr = split.n_res
-    unk_pos = [nr + i for i in range(sum(c_u) + sum(k_u) + sum(x_u))]
-    nuc, nuk = sum(c_u), sum(k_u)
-    order = [*by_kind["const"], *unk_pos[:nuc], *unk_pos[nuc:nuc + nuk],
-             *by_kind["stacked"], *by_kind["xs"], *unk_pos[nuc + nuk:]]
-    unknown_body = reorder(split.unknown, order)
-    consts, init, xs = _scan_split(args, nc, nk)
-    operands = [*[res_vals[i] for i in by_kind["const"]],
-                *[x for x, u in zip(consts, c_u, strict=True) if u],
-                *[x for x, u in zip(init, k_u, strict=True) if u],
-                *[res_vals[i] for i in by_kind["stacked"] + by_kind["xs"]],
-                *[x for x, u in zip(xs, x_u, strict=True) if u]]
+    res_vals = [next(stacked) if k == "stacked" else next(hoisted) if k == "hoist" else
+                known_args[s] for s, k in zip(split.res_src, kinds, strict=True)]
+    res_c = [i for i, k in enumerate(kinds) if k in ("const", "hoist")]
+    res_x = [i for i, k in enumerate(kinds) if k == "stacked"] + [
+        i for i, k in enumerate(kinds) if k == "xs"]
+    nr, nuc, nuk = split.n_res, sum(c_u), sum(k_u)
+    unk_pos = [nr + i for i in range(nuc + nuk + sum(x_u))]
+    unknown_body = reorder(split.unknown, [*res_c, *unk_pos[:nuc + nuk], *res_x,
+                                           *unk_pos[nuc + nuk:]])
+    unknown_args = [x for x, u in zip(args, unknowns[:nc] + k_u + x_u, strict=True) if u]
+    operands = [*[res_vals[i] for i in res_c], *unknown_args[:nuc + nuk],
+                *[res_vals[i] for i in res_x], *unknown_args[nuc + nuk:]]
     unknown_outs = trace.stage_eqn(scan_p, operands, dict(
-        params, jaxpr=unknown_body, num_consts=len(by_kind["const"]) + nuc, num_carry=nuk))
+        params, jaxpr=unknown_body, num_consts=len(res_c) + nuc, num_carry=nuk))
     known_it, unknown_it = iter(known_outs[:n_known_out]), iter(unknown_outs)
     return [next(unknown_it) if u else next(known_it) for u in split.out_unknown]
+
+
+def _residual_kinds(split, nck, nkk, n_known_out) -> list[str]:
+    """Per residual: "const" (is a known const), "xs" (is a known xs slice), "hoist"
+    (computed from known consts only), or "stacked" (varies per iteration)."""
+    invariant = _const_only_outputs(split.known.jaxpr, nck)[n_known_out:]
+    return ["const" if s is not None and s < nck else
+            "xs" if s is not None and s >= nck + nkk else
+            "hoist" if inv else "stacked" for s, inv in zip(split.res_src, invariant,
+                                                            strict=True)]
+
+
+def _const_only_outputs(jaxpr, n_consts: int) -> list[bool]:
+    """Which outputs of ``jaxpr`` depend on none of its inputs after the first
+    ``n_consts`` (loop-invariant, in a scan body)."""
+    variant = set(jaxpr.invars[n_consts:])
+    for eqn in jaxpr.eqns:
+        if any(type(x) is Var and x in variant for x in eqn.inputs):
+            variant.update(eqn.outvars)
+    return [not (type(v) is Var and v in variant) for v in jaxpr.outvars]
+
+
+def _hoisted_residuals(split, kinds, n_known_out, known_consts) -> list:
+    """The "hoist" residuals, computed once (in the current trace) from the known consts."""
+    keep = [False] * n_known_out + [k == "hoist" for k in kinds]
+    if not any(keep):
+        return []
+    hoist = dce_closed(split.known, tuple(keep))
+    n_in = len(hoist.in_avals)
+    hoist = drop_invars(hoist, [True] * len(known_consts) + [False] * (n_in - len(known_consts)))
+    return eval_closed(hoist, *known_consts)
 
 
 def _keep_outputs(closed: ClosedJaxpr, keep) -> ClosedJaxpr:
