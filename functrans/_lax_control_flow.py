@@ -196,19 +196,26 @@ def _trace_body(api, fun, nk, in_tree, in_avals, carry_tree, carry_paths, split_
 
 
 def _join_carry(api, ins, outs, paths):
+    """The carry input avals to retrace with. As JAX: a weakly typed initial value whose
+    dtype differs from the body's output is promoted to the output's dtype (``0`` for a
+    float carry); a weak-type-only difference is kept; any other difference is an error."""
     joined = []
     for path, a, b in zip(paths, ins, outs, strict=True):
-        if a.shape != b.shape or a.dtype != b.dtype:
+        if a.shape == b.shape and a.dtype == b.dtype:
+            joined.append(a)
+        elif a.shape == b.shape and a.weak_type:
+            joined.append(ShapedArray(a.shape, b.dtype))
+        else:
             hint = ""
-            if a.weak_type and a.dtype != b.dtype:
-                hint = (f" The initial value is a weakly typed Python scalar ({a.str_short()}); "
-                        f"give it the loop's dtype, e.g. fnp.{b.dtype.name}(0) or 0.0.")
+            if a.dtype != b.dtype and a.shape == b.shape:
+                hint = (f" Give the initial value the loop's dtype, e.g. "
+                        f"init.astype(fnp.{b.dtype.name}) (an int initial value with a float "
+                        "body is the usual cause), or cast the body's result with .astype.")
             raise TypeError(
                 f"[{api}] the body function must return a carry of the same type as its "
                 f"input: carry{path} is {a.str_short()} on input but {b.str_short()} on "
-                f"output.{hint} Cast the body's result (.astype) or change the initial value "
-                "so that the types agree.")
-        joined.append(a if a.weak_type == b.weak_type else a.strip_weak_type())
+                f"output, so the {'shapes' if a.shape != b.shape else 'dtypes'} do not "
+                f"match.{hint or ' Make the body return the shapes it takes.'}")
     return joined
 
 
@@ -318,7 +325,8 @@ def fori_loop(lower, upper, body_fun: Callable, init_val, *, unroll: int | bool 
         def step(carry, _):
             i, x = carry
             return (_lax.add(i, _ops.scalar(1, dtype)), body_fun(i, x)), None
-        start = _ops.scalar(lo, dtype)
+        weak = aval_of(lower, "fori_loop").weak_type  # a Python int: i is weak, as in JAX
+        start = Array(np.asarray(lo, dtype), ShapedArray((), dtype, weak))
         (_, val), _ = scan(step, (start, init_val), None, length=max(hi - lo, 0),
                            unroll=1 if unroll is None else unroll)
         return val

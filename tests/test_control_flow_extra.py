@@ -33,8 +33,9 @@ ERRORS = {
                    TypeError, ["[cond]", "f32[]", "x > 0"]),
     "switch_index": (lambda: lax.switch(1.0, [lambda v: v, lambda v: v], X),
                      TypeError, ["[switch]", "f32[]", "int32"]),
-    "scan_carry_weak_int": (lambda: lax.scan(lambda c, x: (c + x, None), 0, X),
-                            TypeError, ["[scan]", "i32[]", "f32[]", "0.0"]),
+    "scan_carry_int_float": (lambda: lax.scan(lambda c, x: (c + x, None), np.int32(0), X),
+                             TypeError, ["[scan]", "carry is i32[]", "f32[]", "dtypes",
+                                         "astype(fnp.float32)"]),
     "scan_carry_shape": (lambda: lax.scan(lambda c, x: ((c[0], c[1] * x), None),
                                           (0.0, np.float32(1)), np.ones((3, 2), np.float32)),
                          TypeError, ["[scan]", "carry[1]", "f32[]", "f32[2]"]),
@@ -45,8 +46,9 @@ ERRORS = {
                     ValueError, ["[scan]", "length=4", "3"]),
     "scan_no_length": (lambda: lax.scan(lambda c, x: (c, None), 0.0), ValueError,
                        ["[scan]", "length=N"]),
-    "while_carry": (lambda: lax.while_loop(lambda c: c < 3, lambda c: c + 1.5, 0),
-                    TypeError, ["[while_loop]", "i32[]", "f32[]"]),
+    "while_carry": (lambda: lax.while_loop(lambda c: c[0] < 3,
+                                           lambda c: (c[0] + 1, c[1] * X), (0, np.float32(1))),
+                    TypeError, ["[while_loop]", "carry[1]", "f32[]", "f32[3]", "shapes"]),
     "while_cond_not_bool": (lambda: lax.while_loop(lambda c: c, lambda c: c + 1, 0),
                             TypeError, ["[while_loop]", "boolean scalar"]),
     "while_grad": (lambda: ft.grad(lambda x: lax.while_loop(lambda c: c < 3.0,
@@ -71,6 +73,15 @@ def test_error_messages(name):
 
 
 # ---- printing and lowering --------------------------------------------------------------------
+
+def test_weak_initial_carry_is_promoted_as_in_jax():
+    """A Python-scalar initial carry takes the body's dtype (JAX promotes it too)."""
+    for m in (lax, jax.lax):
+        out = m.while_loop(lambda c: c < 3, lambda c: c + 1.5, 0)
+        assert_close(out, np.float32(3.0))
+        c, _ = m.scan(lambda c, x: (c + x, None), 0, X)
+        assert_close(c, np.float32(3.0))
+
 
 def test_make_jaxpr_prints_branches_indented():
     text = str(ft.make_jaxpr(lambda p, x: lax.cond(p, fnp.sin, fnp.cos, x))(True, 1.0))
