@@ -235,8 +235,9 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val, *, max_steps: i
         scan of ``max_steps`` steps with a done flag (steps after the stop do nothing), so
         it is reverse-differentiable (grad, vjp) and stores at most ``max_steps`` steps of
         residuals. Results and gradients equal the unbounded loop's when it stops within
-        ``max_steps``. When it would need more: eagerly a RuntimeError; under jit (where
-        the check cannot raise) every floating-point leaf of the result is NaN.
+        ``max_steps``. When it would need more: a RuntimeError where the stop flag is
+        concrete (eager, also under grad/jvp); under jit or vmap, where it cannot raise,
+        every floating-point leaf of the result is NaN (the documented flag).
 
     Returns:
       The final carry.
