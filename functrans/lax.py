@@ -12,6 +12,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._lax_control_flow import (  # noqa: F401  (control flow, re-exported; map at the end)
+    associative_scan,
+    cond,
+    fori_loop,
+    scan,
+    switch,
+    while_loop,
+)
 from .core import dtypes
 from .core.array import Array, aval_of
 from .core.ir import ShapedArray
@@ -652,12 +660,5 @@ def stop_gradient(x):
     return tree_map(leaf, x)
 
 
-from ._lax_control_flow import (  # noqa: E402, F401  (control flow, re-exported)
-    associative_scan,
-    cond,
-    fori_loop,
-    map,
-    scan,
-    switch,
-    while_loop,
-)
+# last, because the module-level code above uses the builtin map
+from ._lax_control_flow import map  # noqa: E402, F401, A004  (jax.lax.map)
