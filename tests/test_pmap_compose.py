@@ -1,7 +1,7 @@
 """pmap composed with the other transformations, against JAX on the same programs:
 grad/jvp/vmap of pmap, pmap of grad with psum (data-parallel SGD), vmap inside pmap,
-jit of pmap, nested pmap over a 2x2 device mesh, custom rules and checkpoint inside
-pmap, and the (beyond JAX) derivative of pmax/pmin; the pmap error messages."""
+jit of pmap, nested pmap over a 2x2 device mesh, custom rules, checkpoint and control
+flow inside pmap, and the (beyond JAX) derivative of pmax/pmin; the pmap errors."""
 
 from __future__ import annotations
 
@@ -249,3 +249,28 @@ def test_error_unbound_axis_and_unhashable_static():
         ft.pmap(lambda a: ft.lax.psum(a, "j"), "i")(np.ones((4, 2), np.float32))
     with pytest.raises(TypeError, match=r"\[pmap\] static arguments must be hashable"):
         ft.pmap(lambda a, k: a, "i", static_broadcasted_argnums=1)(np.ones((4, 2)), [1])
+
+
+def test_control_flow_inside_pmap():
+    """cond, scan and while_loop (with collectives in their bodies) inside pmap, and grad
+    through the scan."""
+    x = _operand(16, (N, 3))
+
+    def make(m):
+        def f(a):
+            a = m.lax.cond(m.lax.axis_index("i") % 2 == 0, m.np.sin, m.np.cos, a)
+
+            def body(c, t):
+                c = m.np.tanh(c + m.lax.psum(c, "i") * 0.1 + t)
+                return c, m.np.sum(c)
+            c, ys = m.lax.scan(body, a, m.np.arange(3.0))
+            n = m.lax.while_loop(lambda k: k < 3 + m.lax.axis_index("i"), lambda k: k + 1, 0)
+            return c * n + ys.sum()
+        return m.ft.pmap(f, "i")
+    got, want = _both(make, x)
+    assert_close(got, want, **TOL)
+
+    def grad_of(m):
+        return m.ft.grad(lambda x: make(m)(x).sum())
+    got, want = _both(grad_of, x)
+    assert_close(got, want, **TOL)
