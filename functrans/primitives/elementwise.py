@@ -26,9 +26,15 @@ from ._builders import (
 
 
 def _int_div(x, y):
+    """Integer division rounds toward zero and x / 0 is -1, as XLA. Floor division
+    corrected where the remainder is nonzero and the signs differ (no abs(), which
+    overflows at the most negative integer)."""
     if dtypes.is_integer(x.dtype):
-        q = np.abs(x) // np.where(y == 0, 1, np.abs(y))
-        return np.where(y == 0, -1, np.where((x < 0) != (y < 0), -q, q)).astype(x.dtype)
+        y_safe = np.where(y == 0, 1, y).astype(x.dtype)
+        q = np.floor_divide(x, y_safe)
+        inexact = (np.remainder(x, y_safe) != 0) & ((x < 0) != (y_safe < 0))
+        q = np.where(inexact, q + 1, q)
+        return np.where(y == 0, -1, q).astype(x.dtype)
     return np.true_divide(x, y)
 
 
