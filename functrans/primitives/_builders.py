@@ -42,15 +42,12 @@ NARROW_FLOATS = frozenset(np.dtype(d) for d in (np.float16, dtypes.bfloat16, np.
 def in_float64(np_fn: Callable) -> Callable:
     """``np_fn`` (a NumPy ufunc or any function of arrays) evaluated in float64 when the
     first operand is a narrow float, rounded once back to its dtype."""
-    is_ufunc = isinstance(np_fn, np.ufunc)
-
-    def impl(x, *rest):
-        if x.dtype not in NARROW_FLOATS:
+    def impl(x, *rest):  # x.astype(...) is cheaper than a ufunc's dtype= (small arrays)
+        dtype = x.dtype
+        if dtype not in NARROW_FLOATS:
             return np_fn(x, *rest)
-        if is_ufunc:
-            return np_fn(x, *rest, dtype=np.float64).astype(x.dtype)
-        wide = [np.asarray(v, np.float64) for v in (x, *rest)]
-        return np.asarray(np_fn(*wide), np.float64).astype(x.dtype)
+        return np.asarray(np_fn(x.astype(np.float64), *[v.astype(np.float64) for v in rest]),
+                          dtype)
     impl.__name__ = getattr(np_fn, "__name__", "impl")
     return impl
 
@@ -61,7 +58,7 @@ def accumulate_wide(np_reduce: Callable) -> Callable:
     def impl(x, *, axis):
         if x.dtype not in NARROW_FLOATS:
             return np_reduce(x, axis=axis)
-        return np.asarray(np_reduce(x, axis=axis, dtype=np.float64)).astype(x.dtype)
+        return np.asarray(np_reduce(x, axis=axis, dtype=np.float64), x.dtype)
     return impl
 
 
