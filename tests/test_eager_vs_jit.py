@@ -45,6 +45,8 @@ _INT_SPECIALS = [0, 1, -1, 2, -2, 3, 5, 7, 31, 33, 127, -128]
 _ACCUMULATING = ("reduce_sum", "cumsum", "cumsum_reverse", "dot_general_matmul",
                  "dot_general_batch", "dot_general_outer")
 _PRODUCTS = ("reduce_prod", "cumprod")
+# Tolerances are in units of eps * |result| (1 to 2 ulp). float16/bfloat16: 3, as XLA
+# evaluates some functions (integer_pow, acosh, expm1) with narrow intermediates.
 # XLA's approximations lose accuracy at large |x| (exp2 via exp; sinh/cosh via exp of
 # x - log 2); eager's float64 is the correctly rounded side of these differences.
 _ULPS = {"exp2": 40, "sinh": 30, "cosh": 30, "erfc": 8, "reduce_prod": 16, "cumprod": 16}
@@ -111,7 +113,7 @@ def assert_agree(rec, eager, jitted, args, dtype):
         scale = np.abs(np.asarray(rec.ft(*[np.abs(a) for a in args]), np.float64))
         ulps = 8
     else:
-        scale, ulps = np.abs(j), _ULPS.get(rec.name, 4 if eager.dtype == np.float32 else 1)
+        scale, ulps = np.abs(j), _ULPS.get(rec.name, 4 if eager.dtype == np.float32 else 3)
         scale = np.maximum(scale, _SCALE_FLOOR.get(rec.name.removesuffix("_reverse"), 0.0))
     tol = ulps * _eps(eager.dtype) * scale + float(jnp.finfo(eager.dtype).tiny)
     close = np.isfinite(e) & np.isfinite(j) & (np.abs(e - j) <= tol)
@@ -135,7 +137,8 @@ _CASES = [pytest.param(rec, dt, id=f"{rec.name}-{np.dtype(dt)}")
 
 
 @pytest.mark.parametrize("rec,dtype", _CASES)
-@settings(max_examples=3)  # ~470 cases, one compile each: keep the suite fast
+# ~470 cases, one compile each: 3 examples in CI, a third of the profile's count otherwise.
+@settings(max_examples=max(3, settings().max_examples // 3))
 @given(seed=st.integers(0, 2**16))
 def test_eager_matches_jit_to_rounding(rec, dtype, seed):
     """Random inputs, then special values (same shapes: one compiled program)."""
