@@ -315,7 +315,7 @@ def pmean(x, axis_name):
     def mean(s):
         if not dtypes.is_inexact(s.dtype):
             s = convert_element_type(s, dtypes.float32)
-        return div(s, n)
+        return div(s, _scalar_as(n, s.dtype))
     return tree_map(mean, psum(x, axis_name))
 
 
