@@ -36,9 +36,8 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: Any = No
     """
     if not callable(fun):
         raise TypeError(f"[vmap] expected a function, got {type(fun).__name__}")
-    if isinstance(in_axes, list):
-        raise TypeError("[vmap] in_axes must be an int, None or a tuple with one entry per "
-                        f"positional argument, got the list {in_axes!r}; use a tuple")
+    if isinstance(in_axes, list):  # a top-level list means a tuple, as in JAX
+        in_axes = tuple(in_axes)
 
     @functools.wraps(fun)
     def vmapped(*args, **kwargs):

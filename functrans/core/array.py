@@ -116,11 +116,16 @@ class Array:
             raise TypeError("iteration over a 0-d array")
         return (self[i] for i in range(self.shape[0]))
 
-    def item(self):
-        return self.numpy().item()
+    def item(self, *args):
+        """The element at ``args`` (a flat index or one index per axis; none for a size-1
+        array) as a Python scalar, as ``numpy.ndarray.item``."""
+        return self.numpy().item(*args)
 
     def tolist(self):
         return self.numpy().tolist()
+
+    def tobytes(self, order="C") -> bytes:
+        return self.numpy().tobytes(order)
 
     def __hash__(self):
         raise TypeError("unhashable type: 'Array'")
