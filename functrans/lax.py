@@ -8,6 +8,7 @@ equal shapes and dtypes. Python scalars take the dtype of the array operands
 from __future__ import annotations
 
 import builtins
+import enum
 from collections.abc import Sequence
 
 import numpy as np
@@ -124,7 +125,7 @@ def select(pred, on_true, on_false):
 
 def convert_element_type(x, new_dtype):
     """Cast ``x`` to ``new_dtype`` (never weakly typed)."""
-    new_dtype = dtypes.check_supported(new_dtype, "convert_element_type")
+    new_dtype = dtypes.user_dtype(new_dtype, "convert_element_type")
     if isinstance(x, _PY_SCALARS):
         x = _scalar_as(x, dtypes.dtype_and_weak(x)[0])
     aval = aval_of(x) if not isinstance(x, Tracer) else x.aval
@@ -205,8 +206,19 @@ def argmax(x, axis: int, index_dtype=dtypes.int32):
     return bind1(argmax_p, x, axes=(int(axis),), index_dtype=np.dtype(index_dtype))
 
 
+class Precision(enum.Enum):
+    """Operand precision of dot_general (``jax.lax.Precision``); None takes
+    ``jax_default_matmul_precision``."""
+
+    DEFAULT = 0
+    HIGH = 1
+    HIGHEST = 2
+
+
 def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
     (lc, rc), (lb, rb) = dimension_numbers
+    if isinstance(precision, list):
+        precision = tuple(precision)
     dn = ((tuple(lc), tuple(rc)), (tuple(lb), tuple(rb)))
     pet = None if preferred_element_type is None else np.dtype(preferred_element_type)
     return bind1(dot_general_p, *_lift_scalars(lhs, rhs), dimension_numbers=dn,

@@ -77,11 +77,12 @@ def promote_dtypes(*args):
 
 
 def promote_dtypes_inexact(*args):
-    """Promote, then move integer/bool results to float32 (keeping weak types)."""
+    """Promote, then move integer/bool results to the default float (keeping weak
+    types)."""
     args = promote_dtypes(*args)
     if not args or dtypes.is_inexact(aval(args[0]).dtype):
         return args
-    return [convert(as_array(a), dtypes.float32, aval(a).weak_type) for a in args]
+    return [convert(as_array(a), dtypes.default_float(), aval(a).weak_type) for a in args]
 
 
 def _cast(x, dtype, weak):

@@ -128,13 +128,14 @@ def argsort(a, axis=-1, *, kind=None, order=None, stable=True, descending=False)
     if axis is None:
         a, axis = ravel(a), 0
     ax = canonical_axis(axis, aval(a).ndim, "argsort")
+    index_dtype = dtypes.default_int()
     if aval(a).ndim == 0:
-        return lax.full((), 0, dtypes.int32)
+        return lax.full((), 0, index_dtype)
     if descending:
         n = aval(a).shape[ax]
         rev_idx = argsort(lax.rev(a, (ax,)), ax, stable=stable)
-        return lax.sub(lax.full(aval(a).shape, n - 1, dtypes.int32), lax.rev(rev_idx, (ax,)))
-    iota = lax.broadcasted_iota(dtypes.int32, aval(a).shape, ax)
+        return lax.sub(lax.full(aval(a).shape, n - 1, index_dtype), lax.rev(rev_idx, (ax,)))
+    iota = lax.broadcasted_iota(index_dtype, aval(a).shape, ax)
     if dtypes.is_inexact(aval(a).dtype):
         a = lax.add(a, 0.0)  # sort -0.0 and 0.0 as equal, as JAX does
     _, idx = lax.sort((a, iota), dimension=ax, is_stable=stable, num_keys=1)
