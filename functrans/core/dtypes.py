@@ -111,7 +111,8 @@ def warn_if_x64(dtype, api: str) -> None:
     """JAX's warning when a 64-bit dtype is requested explicitly with 64-bit mode off."""
     if dtype is None or _config_values["jax_enable_x64"]:
         return
-    dtype = np.dtype(getattr(dtype, "dtype", dtype))
+    dtype = np.dtype(dtype.dtype if hasattr(dtype, "__call__") and isinstance(
+        getattr(dtype, "dtype", None), np.dtype) else dtype)
     if dtype in _CANONICAL:
         warnings.warn(f"[{api}] explicitly requested dtype {dtype} is not available with "
                       f"64-bit mode off and becomes {_CANONICAL[dtype]}; to keep 64-bit "
@@ -122,6 +123,8 @@ def warn_if_x64(dtype, api: str) -> None:
 def user_dtype(dtype, api: str) -> np.dtype:
     """A dtype the user asked for: warned about when 64-bit and unavailable, then
     canonicalized and checked."""
+    if dtype is int or dtype is float or dtype is complex:  # the default of their kind
+        return {int: default_int, float: default_float, complex: default_complex}[dtype]()
     warn_if_x64(dtype, api)
     return check_supported(dtype, api)
 
@@ -203,6 +206,15 @@ def dtype_and_weak(x) -> tuple[np.dtype, bool]:
     if dtype is None:
         dtype = np.asarray(x).dtype
     return canonicalize(dtype), False
+
+
+def to_inexact(dtype) -> np.dtype:
+    """The float dtype integer/bool values become in ``sqrt``, ``mean``, ``/`` (JAX's
+    table: 32-bit and narrower -> float32, 64-bit -> float64)."""
+    dtype = np.dtype(dtype)
+    if is_inexact(dtype):
+        return dtype
+    return float64 if dtype.itemsize == 8 else float32
 
 
 def is_float(dtype) -> bool:

@@ -154,7 +154,7 @@ def _count(shape_, axes, where_):
 def _inexact_dtype(dt, dtype):
     if dtype is not None:
         return np.dtype(dtype)
-    return dt if dtypes.is_inexact(dt) else dtypes.default_float()
+    return dtypes.to_inexact(dt)
 
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
