@@ -19,6 +19,7 @@ from .core.ir import ShapedArray
 from .core.trace import Tracer, bind, bind1
 from .primitives import bitwise as _bw
 from .primitives import collectives as _coll
+from .primitives import complex_ops as _cx
 from .primitives import cumulative as _cu
 from .primitives import elementwise as _ew
 from .primitives import indexing as _ix
@@ -662,3 +663,31 @@ def stop_gradient(x):
             return v
         return _stop_gradient(v)
     return tree_map(leaf, x)
+
+
+# ---- complex numbers ------------------------------------------------------------------------
+def complex(x, y):  # noqa: A001 (the jax.lax name)
+    """``x + 1j * y`` from float32 (or float64) parts (``jax.lax.complex``).
+
+    Example:
+        >>> lax.complex(1.0, 2.0)
+        Array(1.+2.j, dtype=complex64)
+    """
+    return bind1(_cx.complex_p, *_lift_scalars(x, y))
+
+
+def real(x):
+    """The real part of a complex array (``jax.lax.real``)."""
+    return bind1(_cx.real_p, x)
+
+
+def imag(x):
+    """The imaginary part of a complex array (``jax.lax.imag``)."""
+    return bind1(_cx.imag_p, x)
+
+
+def conj(x):
+    """The complex conjugate; a real operand becomes complex (``jax.lax.conj``)."""
+    if isinstance(x, _PY_SCALARS):
+        x = _scalar_as(x, dtypes.dtype_and_weak(x)[0])
+    return _cx.conj(x)

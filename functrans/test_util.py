@@ -43,6 +43,13 @@ def _rand_like(rng, x):
     return rng.standard_normal(a.shape).astype(a.dtype)
 
 
+def _conj(tree):
+    def leaf(x):
+        a = _np(x)
+        return np.conj(a) if a.dtype.kind == "c" else x
+    return tree_map(leaf, tree)
+
+
 def _inner(xs, ys) -> float:
     total = 0.0
     for x, y in zip(tree_flatten(xs)[0], tree_flatten(ys)[0], strict=True):
@@ -106,8 +113,10 @@ def check_vjp(f: Callable, args: Sequence, atol=None, rtol=None, eps=None, seed=
     tangents = tree_map(lambda x: _rand_like(rng, x), tuple(args))
     eps = _tol(args, eps, _DEFAULT_EPS, 1e-3)
     fd = numerical_jvp(f, args, tangents, eps)
-    lhs = _inner(ct, fd)
-    rhs = _inner(pullback(ct), tangents)
+    # Complex values: <fd, ct> == <t, conj(pullback(conj(ct)))> (JAX's convention: the
+    # pullback is a transpose, not an adjoint); for real values conj is the identity.
+    lhs = _inner(fd, ct)
+    rhs = _inner(tangents, _conj(pullback(_conj(ct))))
     tol = _tol(args, atol, _DEFAULT_TOL, 2e-2)
     scale = max(1.0, abs(lhs), abs(rhs))
     if abs(lhs - rhs) > tol * scale:

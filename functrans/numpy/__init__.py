@@ -53,6 +53,18 @@ from ._dtypes import (
     uint64,
     unsignedinteger,
 )
+from .complex_funcs import (
+    angle,
+    conj,
+    conjugate,
+    imag,
+    iscomplex,
+    iscomplexobj,
+    isreal,
+    isrealobj,
+    real,
+    sort_complex,
+)
 from .creation import (
     arange,
     array,
@@ -211,8 +223,6 @@ from .ufuncs import (
     cbrt,
     ceil,
     clip,
-    conj,
-    conjugate,
     copysign,
     cos,
     cosh,
@@ -235,7 +245,6 @@ from .ufuncs import (
     greater_equal,
     heaviside,
     hypot,
-    imag,
     invert,
     isclose,
     isfinite,
@@ -268,7 +277,6 @@ from .ufuncs import (
     power,
     rad2deg,
     radians,
-    real,
     reciprocal,
     remainder,
     right_shift,
