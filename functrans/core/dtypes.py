@@ -111,8 +111,8 @@ def warn_if_x64(dtype, api: str) -> None:
     """JAX's warning when a 64-bit dtype is requested explicitly with 64-bit mode off."""
     if dtype is None or _config_values["jax_enable_x64"]:
         return
-    dtype = np.dtype(dtype.dtype if hasattr(dtype, "__call__") and isinstance(
-        getattr(dtype, "dtype", None), np.dtype) else dtype)
+    inner = getattr(dtype, "dtype", None)  # fnp.float64 and the like carry a np.dtype
+    dtype = np.dtype(inner if isinstance(inner, np.dtype) else dtype)
     if dtype in _CANONICAL:
         warnings.warn(f"[{api}] explicitly requested dtype {dtype} is not available with "
                       f"64-bit mode off and becomes {_CANONICAL[dtype]}; to keep 64-bit "

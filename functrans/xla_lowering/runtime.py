@@ -12,10 +12,10 @@ import weakref
 from collections.abc import Sequence
 
 import jax.core as _jax_core
-from jax import enable_x64 as _jax_enable_x64
 import jax.extend.backend as _jax_backend
 import jaxlib._jax as _xc
 import numpy as np
+from jax import enable_x64 as _jax_enable_x64
 from jax.sharding import SingleDeviceSharding
 
 from ..core.array import Array, backend
