@@ -35,6 +35,7 @@ UNARY = {
     "rsqrt": lambda m, z: m.lax.rsqrt(z), "expm1": lambda m, z: m.lax.expm1(z),
     "log1p": lambda m, z: m.lax.log1p(z), "square": lambda m, z: m.lax.square(z),
     "integer_pow": lambda m, z: m.lax.integer_pow(z, 3),
+    "logistic": lambda m, z: m.lax.logistic(z), "exp2": lambda m, z: m.lax.exp2(z),
     "asin": lambda m, z: m.lax.asin(z), "acos": lambda m, z: m.lax.acos(z),
     "atan": lambda m, z: m.lax.atan(z), "asinh": lambda m, z: m.lax.asinh(z),
     "acosh": lambda m, z: m.lax.acosh(z + 2.0), "atanh": lambda m, z: m.lax.atanh(z),

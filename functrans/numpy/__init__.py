@@ -1,8 +1,8 @@
 """``functrans.numpy``: NumPy's API with JAX's semantics, built on ``functrans.lax``.
 
-Broadcasting and dtype promotion follow ``jax.numpy`` with 64-bit types off
-(JAX's promotion lattice, weakly typed Python scalars). Differences from JAX:
-static out-of-range integer indices raise IndexError (as NumPy).
+Broadcasting and dtype promotion follow ``jax.numpy`` (JAX's promotion lattice, weakly
+typed Python scalars; 32-bit unless ``functrans.config.update("jax_enable_x64", True)``).
+Differences from JAX: static out-of-range integer indices raise IndexError (as NumPy).
 
     import functrans.numpy as fnp
     fnp.sum(fnp.arange(6.0).reshape(2, 3) ** 2, axis=1)

@@ -16,11 +16,17 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
-from ..core.registry import abstract_eval_rules, jvp_rules, transpose_rules, vmap_rules
+from ..core.registry import (
+    abstract_eval_rules,
+    impl_rules,
+    jvp_rules,
+    transpose_rules,
+    vmap_rules,
+)
 from . import _ops as ops
 from ._batching import elementwise_vmap
 from ._builders import elementwise_shape, primitive
-from .elementwise import abs_p
+from .elementwise import abs_p, logistic_p
 
 _TO_REAL = {dtypes.complex64: dtypes.float32, dtypes.complex128: dtypes.float64}
 _TO_COMPLEX = {dtypes.float32: dtypes.complex64, dtypes.float64: dtypes.complex128}
@@ -157,3 +163,16 @@ def _abs_jvp(primals, tangents, **params):
 
 abstract_eval_rules[abs_p] = _abs_abstract_eval
 jvp_rules[abs_p] = _abs_jvp
+
+
+# ---- logistic of a complex value: 1 / (1 + exp(-z)) (the real impl's stable form uses |x|)
+_logistic_real_impl = impl_rules[logistic_p]
+
+
+def _logistic_impl(x):
+    if x.dtype.kind != "c":
+        return _logistic_real_impl(x)
+    return [(1 / (1 + np.exp(-x))).astype(x.dtype)]
+
+
+impl_rules[logistic_p] = _logistic_impl
