@@ -61,6 +61,11 @@ DTYPE_CASES = {
     "argsort": lambda m: m.np.argsort(m.np.asarray(_F64)),
     "sqrt_int": lambda m: m.np.sqrt(m.np.asarray(_I32)),
     "true_divide_int": lambda m: m.np.asarray(_I32) / 2,
+    "nonzero": lambda m: m.np.nonzero(m.np.asarray(_F64))[0],
+    "where_size": lambda m: m.np.where(m.np.asarray(_F64) > 0, size=2)[0],
+    "argwhere": lambda m: m.np.argwhere(m.np.asarray(_F64)),
+    "unique_counts": lambda m: m.np.unique(_I64, return_counts=True)[1],
+    "unique_values": lambda m: m.np.unique(_I64),
     "jit_weak": lambda m: m.jit(lambda x: x + 1)(3),
     "jit_f64": lambda m: m.jit(lambda x: x * 2.0)(_F64),
 }

@@ -183,7 +183,8 @@ def nonzero(a, *, size=None, fill_value=None):
         if is_traced(a):
             raise TypeError(f"[nonzero] the number of nonzero elements of a traced array "
                             f"{aval(a).str_short()} is not static: pass size=")
-        return tuple(Array(i.astype(np.int32), ShapedArray(i.shape, dtypes.int32))
+        dt = dtypes.default_int()
+        return tuple(Array(i.astype(dt), ShapedArray(i.shape, dt))
                      for i in np.nonzero(concrete(a, "nonzero")))
     shape = aval(a).shape or (1,)
     mask = ravel(not_equal(a, 0))
@@ -196,7 +197,7 @@ def nonzero(a, *, size=None, fill_value=None):
         out.append(lax.select(valid, lax.rem(rem, max(shape[k], 1)),
                               lax.full((int(size),), int(fills[k]), dtypes.int32)))
         rem = lax.div(rem, max(shape[k], 1))
-    return tuple(reversed(out))
+    return tuple(lax.convert_element_type(o, dtypes.default_int()) for o in reversed(out))
 
 
 def flatnonzero(a, *, size=None, fill_value=None):
@@ -231,8 +232,9 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
         arr = concrete(ar, "unique")
         res = np.unique(arr, return_index, return_inverse, return_counts)
         res = res if isinstance(res, tuple) else (res,)
-        outs = [Array(r.astype(np.int32) if k else r.astype(arr.dtype),
-                      ShapedArray(r.shape, np.int32 if k else arr.dtype))
+        idx, val = dtypes.default_int(), dtypes.canonicalize(arr.dtype)
+        outs = [Array(r.astype(idx) if k else r.astype(val),
+                      ShapedArray(r.shape, idx if k else val))
                 for k, r in enumerate(res)]
         return outs[0] if len(outs) == 1 else tuple(outs)
     if return_index or return_inverse or return_counts or axis is not None:
