@@ -479,9 +479,22 @@ def sort(operand, dimension: int = -1, is_stable: bool = True, num_keys: int = 1
     single = not isinstance(operand, tuple | list)
     operands = (operand,) if single else tuple(operand)
     dim = _axis_index(dimension, len(_shape(operands[0])), "sort")
-    outs = bind(_so.sort_p, *operands, dimension=dim, is_stable=bool(is_stable),
-                num_keys=int(num_keys))
+    keys = operands[:int(num_keys)]
+    if any(_dtype_of(k).kind == "c" for k in keys):
+        # Complex keys order lexicographically by (real, imag), as JAX's: sort by the parts
+        # and carry every operand along.
+        parts = [p for k in keys for p in ((real(k), imag(k)) if _dtype_of(k).kind == "c"
+                                          else (k,))]
+        outs = bind(_so.sort_p, *parts, *operands, dimension=dim, is_stable=bool(is_stable),
+                    num_keys=len(parts))[len(parts):]
+    else:
+        outs = bind(_so.sort_p, *operands, dimension=dim, is_stable=bool(is_stable),
+                    num_keys=int(num_keys))
     return outs[0] if single else tuple(outs)
+
+
+def _dtype_of(x) -> np.dtype:
+    return (x.aval if isinstance(x, Tracer) else aval_of(x)).dtype
 
 
 def sort_key_val(keys, values, dimension: int = -1, is_stable: bool = True):

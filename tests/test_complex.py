@@ -177,7 +177,10 @@ NUMPY = {
     "sort_complex": lambda m, z, x: (
         m.np.sort_complex(m.np.asarray([2 + 1j, 1 - 1j, 2 - 3j, 1 + 0j, -0.5j])),
         m.np.sort_complex(m.np.asarray([[5, 3, 4], [6, 9, 2]])),
-        m.np.sort_complex(x)),
+        m.np.sort_complex(x),
+        m.np.sort(m.np.asarray([2 + 1j, 1 - 1j, 2 - 3j, 1 + 0j, -0.5j])),
+        m.np.argsort(m.np.asarray([2 + 1j, 1 - 1j, 2 - 3j, 1 + 0j, -0.5j])),
+        m.lax.sort((z, m.np.arange(3)), num_keys=1)[1]),
     "promotion": lambda m, z, x: (x + 1j, m.np.asarray([1, 2 + 1j]), z * 2,
                                   m.np.asarray(x.astype(np.int32)) + z, x * z, z / 2),
     "abs_sign": lambda m, z, x: (m.np.abs(z), m.np.sign(z), m.np.absolute(z)),
