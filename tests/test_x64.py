@@ -228,3 +228,21 @@ def test_grad_and_vmap_of_jit_in_x64():
     assert g.dtype == np.float64 and v.dtype == np.float64
     np.testing.assert_allclose(np.asarray(g), np.asarray(want), rtol=1e-13)
     np.testing.assert_allclose(np.asarray(v)[0], np.asarray(want), rtol=1e-13)
+
+
+X64_GOLDEN = {
+    "sin_mul": (lambda m: (lambda x: m.lax.sin(x) * 2.0), (np.ones(3),)),
+    "weak_int": (lambda m: (lambda x: x + 1), (np.arange(3),)),
+    "py_float": (lambda m: (lambda x: m.np.exp(x) - 0.5), (1.0,)),
+    "complex": (lambda m: (lambda z: m.np.abs(z * 1j)), (np.ones(2, np.complex128),)),
+    "reduce": (lambda m: (lambda x: m.np.sum(m.np.tanh(x), axis=0)), (np.ones((2, 3)),)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(X64_GOLDEN))
+def test_jaxpr_text_matches_jax_in_x64(name):
+    make, args = X64_GOLDEN[name]
+    with x64_mode(True):
+        ours = str(ft.make_jaxpr(make(FT))(*args))
+        theirs = str(jax.make_jaxpr(make(JAX))(*args))
+    assert ours == theirs.replace(" out_sharding=None", "")
