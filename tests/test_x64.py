@@ -246,3 +246,15 @@ def test_jaxpr_text_matches_jax_in_x64(name):
         ours = str(ft.make_jaxpr(make(FT))(*args))
         theirs = str(jax.make_jaxpr(make(JAX))(*args))
     assert ours == theirs.replace(" out_sharding=None", "")
+
+
+def test_eval_jaxpr_literals_keep_their_dtype_across_modes():
+    """A jaxpr traced in one mode evaluates unchanged in the other: its scalar literals
+    keep their staged dtype (a bare Python float would become float64 in x64 mode)."""
+    closed = ft.make_jaxpr(lambda x: x * 2.0 + 1)(np.ones(3, np.float32))
+    with x64_mode(True):
+        (out,) = ft.eval_jaxpr(closed.jaxpr, closed.consts, np.ones(3, np.float32))
+        closed64 = ft.make_jaxpr(lambda x: x * 2.0)(np.ones(2))
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(np.asarray(out), [3.0, 3.0, 3.0])
+    assert "f64" in str(closed64)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core import dtypes
 from ..core.array import Array, as_numpy, aval_of
 from ..core.config import _values as _config_values
 from ..core.config import config
@@ -122,7 +123,7 @@ def bad_value_kind(values) -> str | None:
     nans, infs = _config_values["jax_debug_nans"], _config_values["jax_debug_infs"]
     for v in values:
         a = v.numpy() if type(v) is Array else np.asarray(v)
-        if a.dtype.kind not in "fcV":
+        if not dtypes.is_inexact(a.dtype):  # ints, bools, float0
             continue
         if nans and np.isnan(a).any():
             return "nan"
