@@ -59,22 +59,26 @@ UNARY = {
 def test_complex_ops_match_jax(name):
     fn = UNARY[name]
     z, t = _z(seed=1), _z(seed=2)
-    f_ft, f_jx = (lambda v: fn(FT, v)), jax.jit(lambda v: fn(JAX, v))
-    want = to_np(f_jx(z))
+    f_ft, f_jx = (lambda v: fn(FT, v)), (lambda v: fn(JAX, v))
+    y = jax.eval_shape(f_jx, z)
+    ct = (_z(y.shape, seed=3) if y.dtype.kind == "c" else np.ones(y.shape, y.dtype))
+    zs = np.stack([z, t])
+
+    @jax.jit  # JAX's references in one compiled program (its eager mode compiles per op)
+    def reference(z, t, ct, zs):
+        return (f_jx(z), jax.jvp(f_jx, (z,), (t,))[1], jax.vjp(f_jx, z)[1](ct)[0],
+                jax.vmap(f_jx)(zs))
+
+    want, want_t, want_ct, want_v = to_np(reference(z, t, ct, zs))
     assert_close(f_ft(z), want, **TOL)  # eager NumPy impls
     assert_close(ft.jit(f_ft)(z), want, **TOL)  # XLA
     # Forward mode: the jvp (complex tangent), eager and under jit.
-    want_t = to_np(jax.jit(lambda a, b: jax.jvp(f_jx, (a,), (b,))[1])(z, t))
     assert_close(ft.jvp(f_ft, (z,), (t,))[1], want_t, **TOL)
     assert_close(ft.jit(lambda a, b: ft.jvp(f_ft, (a,), (b,))[1])(z, t), want_t, **TOL)
     # Reverse mode: the vjp with a complex (or real) cotangent, as JAX transposes.
-    y = np.asarray(want)
-    ct = (_z(y.shape, seed=3) if y.dtype.kind == "c" else np.ones(y.shape, y.dtype))
-    want_ct = to_np(jax.jit(lambda a, c: jax.vjp(f_jx, a)[1](c)[0])(z, ct))
     assert_close(ft.vjp(f_ft, z)[1](ct)[0], want_ct, **TOL)
     # vmap over a leading axis.
-    zs = np.stack([z, t])
-    assert_close(ft.vmap(f_ft)(zs), to_np(jax.jit(jax.vmap(f_jx))(zs)), **TOL)
+    assert_close(ft.vmap(f_ft)(zs), want_v, **TOL)
 
 
 def test_lowering_of_complex_primitives():
