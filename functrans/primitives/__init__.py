@@ -8,6 +8,7 @@ from . import (  # noqa: F401  # noqa: F401
     dot,
     elementwise,
     indexing,
+    random_bits,
     reductions,
     shapes,
     sorting,
