@@ -16,7 +16,6 @@ from ._random_keys import UINT_DTYPES, check_key, random_bits, split_data
 from .core import dtypes
 from .random import _float_dtype, _gumbel, _normal, _shape, _uniform
 
-
 _HALF = np.float32(0.5)
 
 
