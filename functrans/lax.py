@@ -650,3 +650,4 @@ def optimization_barrier(operand):
     from .tree_util import tree_flatten, tree_unflatten
     leaves, tree = tree_flatten(operand)
     return tree_unflatten(tree, bind(_ew.optimization_barrier_p, *leaves))
+from ._lax_conv import *  # noqa: E402, F403 (convolutions: functrans/_lax_conv.py)
