@@ -15,7 +15,7 @@ from .primitives.conv import ConvDimensionNumbers, conv_general_dilated_p, dilat
 
 __all__ = ["ConvDimensionNumbers", "conv_dimension_numbers", "conv_general_dilated", "conv",
            "conv_with_general_padding", "conv_transpose", "conv_general_dilated_patches",
-           "padtype_to_pads"]
+           "padtype_to_pads", "reduce_window"]
 
 
 def padtype_to_pads(in_shape, window_shape, window_strides, padding) -> list[tuple[int, int]]:
@@ -262,3 +262,72 @@ def conv_general_dilated_patches(lhs, filter_shape, window_strides, padding, lhs
     return conv_general_dilated(lhs, fnp.asarray(rhs), window_strides, padding, lhs_dilation,
                                 rhs_dilation, dn, feature_group_count=channels,
                                 preferred_element_type=preferred_element_type)
+
+
+# ---- window reductions ---------------------------------------------------------------------
+
+def _monoid_kind(computation) -> str | None:
+    from . import lax
+    table = {lax.add: "sum", fnp.add: "sum", lax.max: "max", fnp.maximum: "max",
+             lax.min: "min", fnp.minimum: "min"}
+    return table.get(computation)
+
+
+def reduce_window(operand, init_value, computation, window_dimensions, window_strides=None,
+                  padding="VALID", base_dilation=None, window_dilation=None):
+    """Reduce each window of ``operand`` with ``computation`` (as ``jax.lax.reduce_window``).
+
+    The monoids ``lax.add`` (init 0), ``lax.max`` and ``lax.min`` (any init: the padding
+    is the init, so the result is ``computation(init, window reduction)``) lower to the
+    reduce_window_sum/max/min primitives, which have jvp, transpose and vmap rules.
+
+    Args:
+      operand: the array.
+      init_value: the reduction's start (and padding) value.
+      computation: ``lax.add``, ``lax.max`` or ``lax.min`` (or the functrans.numpy ufuncs).
+      window_dimensions: window size per dim.
+      window_strides: strides (default 1).
+      padding: 'SAME', 'SAME_LOWER', 'VALID' or (low, high) per dim.
+      base_dilation, window_dilation: dilations (default 1).
+    Returns:
+      The reduced windows.
+    Example:
+      >>> lax.reduce_window(x, -fnp.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), 'VALID')
+    """
+    from . import lax
+    from .primitives import windowed as wd
+    operand = fnp.asarray(operand)
+    n = operand.ndim
+    dims = tuple(int(d) for d in window_dimensions)
+    strides = (1,) * n if window_strides is None else tuple(int(s) for s in window_strides)
+    base = (1,) * n if base_dilation is None else tuple(int(d) for d in base_dilation)
+    wdil = (1,) * n if window_dilation is None else tuple(int(d) for d in window_dilation)
+    if isinstance(padding, str):
+        shape = [dilate_dim(d, b) for d, b in zip(operand.shape, base, strict=True)]
+        eff = [dilate_dim(w, r) for w, r in zip(dims, wdil, strict=True)]
+        padding = padtype_to_pads(shape, eff, strides, padding)
+    padding = tuple((int(lo), int(hi)) for lo, hi in padding)
+    kind = _monoid_kind(computation)
+    if kind is None:
+        raise NotImplementedError("[reduce_window] computation must be lax.add, lax.max or "
+                                  f"lax.min (or fnp.add/maximum/minimum), got {computation!r}")
+    prim = {"sum": wd.reduce_window_sum_p, "max": wd.reduce_window_max_p,
+            "min": wd.reduce_window_min_p}[kind]
+    out = bind1(prim, operand, window_dimensions=dims, window_strides=strides, padding=padding,
+                base_dilation=base, window_dilation=wdil)
+    ident = wd.identity(kind, operand.dtype)
+    init_c = _concrete(init_value)
+    if init_c is not None and np.asarray(init_c, operand.dtype) == ident:
+        return out
+    if kind == "sum":
+        raise NotImplementedError("[reduce_window] lax.add needs init_value 0, got "
+                                  f"{init_value!r}")
+    init = lax.convert_element_type(fnp.asarray(init_value), operand.dtype)
+    return (lax.max if kind == "max" else lax.min)(fnp.broadcast_to(init, out.shape), out)
+
+
+def _concrete(x):
+    try:
+        return np.asarray(x)
+    except Exception:  # a tracer: not concrete
+        return None

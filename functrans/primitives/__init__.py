@@ -14,4 +14,5 @@ from . import (  # noqa: F401  # noqa: F401
     shapes,
     sorting,
     special,
+    windowed,
 )
