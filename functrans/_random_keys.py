@@ -10,12 +10,14 @@ its row-major index.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
 from . import lax
 from . import numpy as fnp
+from .api import jit
 from .core import dtypes
 from .core.trace import bind
 from .primitives.random_bits import threefry2x32_p
@@ -135,6 +137,7 @@ def hash_counts(data, hi, lo):
     return bind(threefry2x32_p, data[0], data[1], hi, lo)
 
 
+@functools.partial(jit, static_argnums=(1,))
 def split_data(data, shape):
     """``(*shape, 2)`` keys derived from key ``data`` (JAX's fold-like split)."""
     b1, b2 = hash_counts(data, *iota_2x32(shape))
@@ -151,6 +154,7 @@ UINT_DTYPES = {8: np.dtype(np.uint8), 16: np.dtype(np.uint16), 32: np.dtype(np.u
                64: np.dtype(np.uint64)}
 
 
+@functools.partial(jit, static_argnums=(1, 2))
 def random_bits(data, bit_width: int, shape):
     """Uniform unsigned bits of ``bit_width`` (8/16/32) and ``shape`` from key ``data``."""
     b1, b2 = hash_counts(data, *iota_2x32(tuple(shape)))

@@ -13,6 +13,7 @@ keys) and grad (reparameterized samples).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +31,7 @@ from ._random_keys import (
     split_data,
     wrap_result,
 )
+from .api import jit
 from .core import dtypes
 
 __all__ = [
@@ -180,7 +182,7 @@ def bits(key, shape=(), dtype=None):
 
 # ---- continuous distributions ---------------------------------------------------------------
 
-def _uniform(data, shape, dtype, minval, maxval):
+def _uniform_impl(data, shape, dtype, minval, maxval):
     minval = lax.convert_element_type(fnp.asarray(minval), dtype)
     maxval = lax.convert_element_type(fnp.asarray(maxval), dtype)
     minval, maxval = fnp.broadcast_to(minval, shape), fnp.broadcast_to(maxval, shape)
@@ -216,6 +218,13 @@ def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
     return _uniform(data, shape, _float_dtype("uniform", dtype), minval, maxval)
 
 
+# Samplers run compiled even when called eagerly (as JAX's): one XLA program per (shape,
+# dtype), so an eager sample costs one dispatch, and its values are XLA's (bit-identical
+# to JAX's, where eager NumPy transcendentals can differ by an ulp).
+_uniform = jit(_uniform_impl, static_argnums=(1, 2))
+
+
+@functools.partial(jit, static_argnums=(1, 2))
 def _normal(data, shape, dtype):
     lo = np.nextafter(np.array(-1.0, dtype), np.array(0.0, dtype), dtype=dtype)
     u = _uniform(data, shape, dtype, lo, np.array(1.0, dtype))
@@ -340,6 +349,7 @@ def cauchy(key, shape=(), dtype=None):
     return lax.tan(fnp.asarray(np.array(np.pi, dtype)) * (u - fnp.asarray(np.array(0.5, dtype))))
 
 
+@functools.partial(jit, static_argnums=(1, 2, 3))
 def _gumbel(data, shape, dtype, mode):
     if mode not in (None, "low"):
         raise NotImplementedError(f"[random.gumbel] mode={mode!r}: only 'low' (JAX's default)")
