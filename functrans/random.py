@@ -38,7 +38,8 @@ __all__ = [
     "KeyDtype", "PRNGKeyArray", "PRNGKey", "key", "key_data", "wrap_key_data", "split",
     "fold_in", "bits", "uniform", "normal", "truncated_normal", "bernoulli", "categorical",
     "randint", "permutation", "choice", "exponential", "laplace", "logistic", "gumbel",
-    "cauchy", "rademacher", "multivariate_normal", "orthogonal",
+    "cauchy", "rademacher", "multivariate_normal", "orthogonal", "gamma", "loggamma", "beta",
+    "dirichlet", "t", "clone",
 ]
 
 
@@ -178,6 +179,19 @@ def bits(key, shape=(), dtype=None):
     if dtype.kind != "u":
         raise ValueError(f"[random.bits] dtype must be an unsigned int dtype, got {dtype}")
     return random_bits(data, dtype.itemsize * 8, _shape("bits", shape))
+
+
+def clone(key):
+    """The same key (JAX's ``clone``; keys here are immutable values).
+
+    Args:
+      key: a key.
+    Returns:
+      ``key``.
+    Example:
+      >>> random.clone(random.key(0))
+    """
+    return key
 
 
 # ---- continuous distributions ---------------------------------------------------------------
@@ -384,3 +398,4 @@ from ._random_discrete import (  # noqa: E402 (they build on the samplers above)
     rademacher,
     randint,
 )
+from ._random_gamma import beta, dirichlet, gamma, loggamma, t  # noqa: E402
