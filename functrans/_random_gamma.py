@@ -77,7 +77,8 @@ def _finish(state, sub, d, alpha, boost_mask, dtype, log_space):
     V = state["V"]
     if log_space:
         u = vmap(lambda k: _uniform(k, (), dtype, 0.0, 1.0))(sub)
-        log_samples = -(-lax.log1p(-u))
+        exponential = -lax.log1p(-u)
+        log_samples = -exponential
         log_boost = fnp.where(boost_mask | (log_samples == 0), fnp.zeros((), dtype),
                               log_samples * (fnp.ones((), dtype) / alpha))
         out = lax.log(d) + lax.log(V) + log_boost
