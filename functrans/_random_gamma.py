@@ -284,3 +284,83 @@ def _differentiable(sample_fn, a, log_space):
         return s, t_a * gamma_sample_grad(a, s)
 
     return draw(a)
+
+
+# ---- poisson -----------------------------------------------------------------------------
+
+def _loop(api, cond, body, state):
+    """``while cond(state): state = body(state)``: a Python loop over compiled steps
+    eagerly, ``lax.while_loop`` under tracing (where functrans has it)."""
+    if not any(isinstance(leaf, Tracer) for leaf in tree_leaves(state)):
+        while bool(cond(state)):
+            state = body(state)
+        return state
+    if hasattr(lax, "while_loop"):
+        return lax.while_loop(cond, body, state)
+    raise NotImplementedError(f"[random.{api}] under jit/vmap/grad needs lax.while_loop, which "
+                              "functrans does not have yet; call it eagerly")
+
+
+@functools.partial(jit, static_argnums=(2,))
+def _knuth_step(state, lam, shape):
+    i, k, data, log_prod = state
+    ks = split_data(data, (2,))
+    k = fnp.where(log_prod > -lam, k + 1, k)
+    u = _uniform(ks[1], shape, np.dtype(np.float32), 0.0, 1.0)
+    return i + 1, k, ks[0], log_prod + lax.log(u)
+
+
+@functools.partial(jit, static_argnums=(2,))
+def _rejection_step(state, lam, shape):
+    i, k_out, accepted, data = state
+    f32 = np.dtype(np.float32)
+    log_lam = lax.log(lam)
+    b = 0.931 + 2.53 * lax.sqrt(lam)
+    a = -0.059 + 0.02483 * b
+    inv_alpha = 1.1239 + 1.1328 / (b - 3.4)
+    v_r = 0.9277 - 3.6224 / (b - 2)
+    ks = split_data(data, (3,))
+    u = _uniform(ks[1], shape, f32, 0.0, 1.0) - 0.5
+    v = _uniform(ks[2], shape, f32, 0.0, 1.0)
+    u_shifted = 0.5 - fnp.abs(u)
+    k = lax.floor((2 * a / u_shifted + b) * u + lam + 0.43)
+    s = lax.log(v * inv_alpha / (a / (u_shifted * u_shifted) + b))
+    t_ = -lam + k * log_lam - lax.lgamma(k + 1)
+    accept1 = (u_shifted >= 0.07) & (v <= v_r)
+    reject = (k < 0) | ((u_shifted < 0.013) & (v > u_shifted))
+    accept = accept1 | (~reject & (s <= t_))
+    return i + 1, fnp.where(accept, k, k_out), accepted | accept, ks[0]
+
+
+def poisson(key, lam, shape=None, dtype=None):
+    """Poisson(lam) samples (Knuth below 10, Hormann's transformed rejection above),
+    as JAX's: the same samples. Eager only until functrans has ``lax.while_loop``.
+
+    Args:
+      key: a single key.
+      lam: rates (broadcastable to ``shape``).
+      shape: the result shape (default ``lam``'s shape).
+      dtype: an integer dtype (default int32).
+    Returns:
+      Integer samples of ``shape``.
+    Example:
+      >>> random.poisson(random.key(0), 3.0, (4,))
+    """
+    from .core import dtypes
+    data, _ = check_key("poisson", key)
+    dtype = dtypes.canonicalize(np.int64 if dtype is None else dtype)
+    shape = np.shape(lam) if shape is None else _shape("poisson", shape)
+    shape = tuple(shape)
+    lam = lax.convert_element_type(fnp.broadcast_to(fnp.asarray(lam), shape), np.float32)
+    use_knuth = fnp.isnan(lam) | (lam < 10)
+    lam_k = fnp.where(use_knuth, lam, 0.0)
+    lam_r = fnp.where(use_knuth, 1e5, lam)
+    big = int(np.iinfo(dtype).max)
+    init_k = (0, fnp.zeros(shape, dtype), data, fnp.zeros(shape, np.float32))
+    knuth = _loop("poisson", lambda s: fnp.any(s[3] > -lam_k) & (s[0] < big),
+                  lambda s: _knuth_step(s, lam_k, shape), init_k)[1]
+    init_r = (0, fnp.full(shape, -1.0, np.float32), fnp.zeros(shape, bool), data)
+    rejection = _loop("poisson", lambda s: fnp.any(~s[2]) & (s[0] < big),
+                      lambda s: _rejection_step(s, lam_r, shape), init_r)[1]
+    result = fnp.where(use_knuth, (knuth - 1).astype(dtype), rejection.astype(dtype))
+    return fnp.where(lam == 0, fnp.zeros_like(result), result)

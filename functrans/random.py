@@ -39,7 +39,7 @@ __all__ = [
     "fold_in", "bits", "uniform", "normal", "truncated_normal", "bernoulli", "categorical",
     "randint", "permutation", "choice", "exponential", "laplace", "logistic", "gumbel",
     "cauchy", "rademacher", "multivariate_normal", "orthogonal", "gamma", "loggamma", "beta",
-    "dirichlet", "t", "clone",
+    "dirichlet", "t", "clone", "poisson",
 ]
 
 
@@ -398,4 +398,4 @@ from ._random_discrete import (  # noqa: E402 (they build on the samplers above)
     rademacher,
     randint,
 )
-from ._random_gamma import beta, dirichlet, gamma, loggamma, t  # noqa: E402
+from ._random_gamma import beta, dirichlet, gamma, loggamma, poisson, t  # noqa: E402

@@ -201,3 +201,17 @@ def test_gamma_implicit_gradient():
         want = jax.grad(loss(jax, jr.PRNGKey(3)))(a)
         np.testing.assert_allclose(ft.grad(loss(ft, fr.PRNGKey(3)))(a), want, rtol=2e-5)
     np.testing.assert_allclose(ft.jit(ft.grad(loss(ft, fr.PRNGKey(3))))(a), want, rtol=2e-5)
+
+
+@pytest.mark.parametrize("lam", [3.0, 25.0, "mixed"])
+def test_poisson(lam):
+    lam = np.array([0.0, 0.5, 4.0, 12.0, 100.0], np.float32) if lam == "mixed" else lam
+    shape = (2, 5) if np.ndim(lam) else (6,)
+    want = jr.poisson(jr.PRNGKey(2), lam, shape)
+    _compare(fr.poisson(fr.PRNGKey(2), lam, shape), want, True)
+    jitted = ft.jit(lambda k: fr.poisson(k, lam, shape))
+    if hasattr(ft.lax, "while_loop"):
+        _compare(jitted(fr.PRNGKey(2)), want, True)
+    else:
+        with pytest.raises(NotImplementedError, match=r"\[random.poisson\] under jit"):
+            jitted(fr.PRNGKey(2))
