@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     distributed,
     lax,
     numpy,
+    random,
     test_util,  # noqa: F401
     tree_util,
 )

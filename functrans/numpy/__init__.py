@@ -310,3 +310,4 @@ def _install_ndarray():
 
 
 _install_ndarray()
+from .convolve import convolve, correlate  # noqa: E402 (functrans/numpy/convolve.py)

@@ -5,12 +5,15 @@ from . import (  # noqa: F401  # noqa: F401
     bitwise,
     collectives,  # noqa: F401
     complex_ops,
+    conv,
     cumulative,
     dot,
     elementwise,
     indexing,
+    random_bits,
     reductions,
     shapes,
     sorting,
     special,
+    windowed,
 )

@@ -7,6 +7,7 @@ from . import (  # noqa: F401  # noqa: F401
     collectives,
     complex_ops,
     control_flow,
+    conv,
     cumulative,
     custom_derivatives,  # noqa: F401
     dot,
@@ -14,6 +15,7 @@ from . import (  # noqa: F401  # noqa: F401
     elementwise,
     indexing,
     pmap,
+    random_bits,
     reductions,
     shapes,
     sorting,
