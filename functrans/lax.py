@@ -767,8 +767,6 @@ def conj(x):
     return _cx.conj(x)
 
 
-from ._lax_conv import *  # noqa: E402, F403 (convolutions: functrans/_lax_conv.py)
-
-
 # last, because the module-level code above uses the builtin map
 from ._lax_control_flow import map  # noqa: E402, F401, A004  (jax.lax.map)
+from ._lax_conv import *  # noqa: E402, F403 (convolutions: functrans/_lax_conv.py)
