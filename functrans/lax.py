@@ -650,3 +650,16 @@ def optimization_barrier(operand):
     from .tree_util import tree_flatten, tree_unflatten
     leaves, tree = tree_flatten(operand)
     return tree_unflatten(tree, bind(_ew.optimization_barrier_p, *leaves))
+
+
+# ---- linalg (functrans.lax.linalg, as jax.lax.linalg) -------------------------------------
+
+def _bind_linalg_submodule():
+    import sys
+
+    from . import lax_linalg
+    sys.modules[__name__ + ".linalg"] = lax_linalg
+    return lax_linalg
+
+
+linalg = _bind_linalg_submodule()

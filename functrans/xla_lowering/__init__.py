@@ -10,6 +10,7 @@ from . import (  # noqa: F401  # noqa: F401
     eager,
     elementwise,
     indexing,
+    linalg,
     reductions,
     shapes,
     sorting,
