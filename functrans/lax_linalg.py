@@ -54,6 +54,7 @@ def cholesky(x, *, symmetrize_input: bool = True):
     """
     x = _arr(x)
     if symmetrize_input:
+        _la._check_matrix("cholesky", _la.ops.aval(x), square=True)
         x = symmetrize(x)
     return bind1(cholesky_p, x)
 
@@ -148,6 +149,7 @@ def eigh(x, *, lower: bool = True, symmetrize_input: bool = True,
         raise NotImplementedError("[eigh] subset_by_index is not supported")
     x = _arr(x)
     if symmetrize_input:
+        _la._check_matrix("eigh", _la.ops.aval(x), square=True)
         x = symmetrize(x)
     return tuple(bind(eigh_p, x, lower=bool(lower), sort_eigenvalues=True))
 

@@ -142,7 +142,7 @@ def _cholesky_one(a):
     try:
         return (np.linalg.cholesky(np.tril(a) + np.tril(a, -1).T),)
     except np.linalg.LinAlgError:
-        return (np.full_like(a, np.nan),)
+        return (np.tril(np.full_like(a, np.nan)),)  # as LAPACK's lowering: NaN lower part
 
 
 def _cholesky_impl(x):

@@ -105,10 +105,9 @@ def _cholesky_lowering(ctx, x):
     batch = aval.shape[:-2]
     out, info = ffi_call(_target("potrf", aval.dtype), [x], [aval],
                          [aval, ShapedArray(batch, _I32)], {"uplo": _u8("L")}, (0, 0))
-    out = _nan_unless(_info_ok(info, batch), out, aval, batch)
     zero = full_like_aval(0, aval)  # potrf leaves the upper triangle untouched
     mask = constant(np.broadcast_to(np.tri(*aval.shape[-2:], dtype=bool), aval.shape).copy())
-    return [hlo.select(mask, out, zero)]
+    return [hlo.select(mask, _nan_unless(_info_ok(info, batch), out, aval, batch), zero)]
 
 
 def _triangular_solve_lowering(ctx, a, b, *, left_side, lower, transpose_a, conjugate_a,
