@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     _array_methods,  # noqa: F401
     lax,
     numpy,
+    scipy,
     test_util,  # noqa: F401
     tree_util,
 )
