@@ -4,6 +4,7 @@ registers every primitive's rules."""
 from . import (  # noqa: F401  # noqa: F401
     bitwise,
     collectives,  # noqa: F401
+    complex_ops,
     cumulative,
     dot,
     elementwise,
