@@ -10,6 +10,7 @@ from . import (  # noqa: F401  # noqa: F401
     dot,
     eager,
     elementwise,
+    fft,
     indexing,
     linalg,
     reductions,
