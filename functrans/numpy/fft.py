@@ -73,8 +73,14 @@ def _fftn(api: str, fft_type: FftType, a, s, axes, norm):
     s = [int(v) for v in s]
     if len(s) != len(axes):
         raise ValueError(f"[{api}] s {tuple(s)} and axes {axes} must have the same length")
-    if len(axes) > 3:
-        raise NotImplementedError(f"[{api}] transforms at most 3 axes at once, got {axes}")
+    if len(axes) > 3:  # XLA transforms <= 3 axes: the leading axes as a complex FFT apart
+        lead, trail = (s[:-3], axes[:-3]), (s[-3:], axes[-3:])
+        complex_type = FftType.IFFT if fft_type in (FftType.IFFT, FftType.IRFFT) else FftType.FFT
+        if fft_type == FftType.IRFFT:
+            a = _fftn(api, complex_type, a, *lead, norm)
+            return _fftn(api, fft_type, a, *trail, norm)
+        a = _fftn(api, fft_type, a, *trail, norm)
+        return _fftn(api, complex_type, a, *lead, norm)
     if any(v < 1 for v in s):
         raise ValueError(f"[{api}] invalid number of data points {tuple(s)}")
     for ax, n in zip(axes, s, strict=True):
