@@ -701,6 +701,7 @@ def fft(x, fft_type, fft_lengths):
 
 from .primitives.fft import FftType  # noqa: E402,F401 (re-export)
 
+
 # ---- complex numbers ------------------------------------------------------------------------
 def complex(x, y):  # noqa: A001 (the jax.lax name)
     """``x + 1j * y`` from float32 (or float64) parts (``jax.lax.complex``).
