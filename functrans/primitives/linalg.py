@@ -187,31 +187,37 @@ def _triangular_solve_abstract_eval(a, b, *, left_side, lower, transpose_a, conj
 
 
 def _substitute_lower(L, b):
-    """Forward substitution L x = b for a lower-triangular L (zero pivots give inf/NaN)."""
+    """Forward substitution L x = b for stacks (B, m, m), (B, m, n) of lower-triangular L
+    (vectorized over the stack; zero pivots give inf/NaN)."""
     x = np.zeros_like(b)
-    for i in range(L.shape[0]):
-        x[i] = (b[i] - L[i, :i] @ x[:i]) / L[i, i]
+    for i in range(L.shape[-1]):
+        acc = np.einsum("bk,bkn->bn", L[:, i, :i], x[:, :i])
+        x[:, i] = (b[:, i] - acc) / L[:, i, i, None]
     return x
 
 
-def _triangular_solve_one(a, b, *, left_side, lower, transpose_a, unit_diagonal):
+def _triangular_solve_stack(a, b, *, left_side, lower, transpose_a, unit_diagonal):
     t = np.tril(a) if lower else np.triu(a)
     if unit_diagonal:
-        np.fill_diagonal(t, 1)
-    op = t.T if transpose_a else t
+        idx = np.arange(a.shape[-1])
+        t[:, idx, idx] = 1
+    op = np.swapaxes(t, -1, -2) if transpose_a else t
     is_lower = lower != transpose_a
     if not left_side:  # x op = b  <=>  op^T x^T = b^T
-        op, b, is_lower = op.T, b.T, not is_lower
-    if not is_lower:
-        x = _substitute_lower(op[::-1, ::-1], b[::-1])[::-1]
-    else:
+        op, b, is_lower = np.swapaxes(op, -1, -2), np.swapaxes(b, -1, -2), not is_lower
+    if is_lower:
         x = _substitute_lower(op, b)
-    return (x if left_side else x.T,)
+    else:
+        x = _substitute_lower(op[:, ::-1, ::-1], b[:, ::-1])[:, ::-1]
+    return x if left_side else np.swapaxes(x, -1, -2)
 
 
 def _triangular_solve_impl(a, b, *, conjugate_a, **params):
     def run(a64, b64):
-        return _batched(lambda x, y: _triangular_solve_one(x, y, **params), a64, b64)
+        batch = a64.shape[:-2]
+        x = _triangular_solve_stack(a64.reshape(-1, *a64.shape[-2:]),
+                                    b64.reshape(-1, *b64.shape[-2:]), **params)
+        return [x.reshape(*batch, *x.shape[-2:])]
     return _f64(run)(a, b)[0]
 
 
@@ -285,25 +291,33 @@ def pivots_to_permutation(piv: np.ndarray, m: int) -> np.ndarray:
     return perm
 
 
-def _lu_one(a):
-    """Gaussian elimination with partial pivoting (LAPACK getrf's choices)."""
+def _lu_stack(a):
+    """Gaussian elimination with partial pivoting (LAPACK getrf's choices) on a stack
+    (B, m, n), vectorized over the stack."""
     a = a.copy()
-    m, n = a.shape
+    nb, m, n = a.shape
     k = min(m, n)
-    piv = np.zeros(k, np.int32)
+    rows = np.arange(nb)
+    piv = np.zeros((nb, k), np.int32)
+    perm = np.tile(np.arange(m, dtype=np.int32), (nb, 1))
     for j in range(k):
-        p = j + int(np.argmax(np.abs(a[j:, j])))
-        piv[j] = p
-        if p != j:
-            a[[j, p]] = a[[p, j]]
-        if a[j, j] != 0:
-            a[j + 1:, j] /= a[j, j]
-        a[j + 1:, j + 1:] -= np.outer(a[j + 1:, j], a[j, j + 1:])
-    return a, piv, pivots_to_permutation(piv, m)
+        p = j + np.argmax(np.abs(a[:, j:, j]), axis=1)
+        piv[:, j] = p
+        a[rows, j], a[rows, p] = a[rows, p].copy(), a[rows, j].copy()
+        perm[rows, j], perm[rows, p] = perm[rows, p].copy(), perm[rows, j].copy()
+        d = a[:, j, j, None]
+        a[:, j + 1:, j] = np.where(d != 0, a[:, j + 1:, j] / np.where(d != 0, d, 1),
+                                   a[:, j + 1:, j])
+        a[:, j + 1:, j + 1:] -= a[:, j + 1:, j, None] * a[:, j, None, j + 1:]
+    return a, piv, perm
 
 
 def _lu_impl(x):
-    return _f64(lambda a: _batched(_lu_one, a))(x)
+    def run(a):
+        batch = a.shape[:-2]
+        outs = _lu_stack(a.reshape(-1, *a.shape[-2:]))
+        return [o.reshape(*batch, *o.shape[1:]) for o in outs]
+    return _f64(run)(x)
 
 
 lu_p = primitive("lu", _lu_abstract_eval, _lu_impl, multiple_results=True)
