@@ -127,3 +127,16 @@ def test_lowered_text_has_stablehlo_fft():
     text = ft.jit(lambda v: fnp.fft.rfft(v)).lower(X).as_text()
     assert "stablehlo.fft" in text and "RFFT" in text
     assert to_np(flax.FftType.IRFFT) == 3
+
+
+def test_check_grads_order2_float64():
+    from oracle import x64_mode
+
+    from functrans.test_util import check_grads
+    with x64_mode(True):
+        x = X.astype(np.float64)
+        w = np.linspace(0.5, 1.5, 4 * 4).reshape(4, 4)
+        check_grads(lambda v: fnp.sum(fnp.abs(fnp.fft.rfft(v, n=6)) ** 2 * w), (x,), order=2)
+        check_grads(lambda v: fnp.sum(fnp.real(fnp.fft.fft2(v)) * fnp.sin(v)), (x,), order=2)
+        check_grads(lambda u, v: fnp.sum(fnp.fft.irfft(flax.complex(u, v), n=9) ** 3),
+                    (x, x[::-1].copy()), order=2)

@@ -265,3 +265,53 @@ def test_lowering_uses_lapack_and_stablehlo_text():
     else:
         assert "lapack_sgetrf_ffi" in text and "lapack_strsm_ffi" in text
     assert flax.linalg is fll
+
+
+# ---- float64: second-order derivatives vs finite differences, values vs SciPy ------------
+
+X64_CASES = {
+    "solve": (lambda a, b: fnp.linalg.solve(a, b), (A, B)),
+    "det": (lambda a: fnp.linalg.det(a), (A,)),
+    "slogdet": (lambda a: fnp.linalg.slogdet(a)[1], (A,)),
+    "inv": (lambda a: fnp.linalg.inv(a), (A,)),
+    "cholesky": (lambda a: fnp.linalg.cholesky(a), (SPD,)),
+    "triangular_solve": (lambda a, b: fll.triangular_solve(a, b, left_side=True, lower=True,
+                                                           transpose_a=True), (SPD, B)),
+    "lu": (lambda a: fll.lu(a)[0], (A,)),
+    "qr": (lambda a: (lambda q, r: (q * q, r * r))(*fnp.linalg.qr(a)), (TALL,)),
+    "eigh": (lambda a: (lambda w, v: (w, v * v))(*fnp.linalg.eigh(a)), (SPD,)),
+    "svd": (lambda a: (lambda u, s, vh: (s, u * u, vh * vh))(
+        *fnp.linalg.svd(a, full_matrices=False)), (TALL,)),
+    "svd_wide": (lambda a: (lambda u, s, vh: (s, u * u, vh * vh))(
+        *fnp.linalg.svd(a, full_matrices=False)), (WIDE,)),
+    "pinv": (lambda a: fnp.linalg.pinv(a), (TALL,)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(X64_CASES))
+def test_check_grads_order2_float64(name):
+    from oracle import x64_mode
+    fn, args = X64_CASES[name]
+    with x64_mode(True):
+        args64 = tuple(np.asarray(a, np.float64) for a in args)
+        f = lambda *a: _scalarize(FT, fn(*a))  # noqa: E731
+        check_grads(f, args64, order=2, modes=("fwd", "rev"))
+
+
+def test_float64_values_match_scipy_and_jit():
+    import scipy.linalg as sla
+    from oracle import x64_mode
+    with x64_mode(True):
+        a, spd, b = A.astype(np.float64), SPD.astype(np.float64), B.astype(np.float64)
+        for fn, want in ((fnp.linalg.solve, sla.solve(a, b)), (fnp.linalg.det, sla.det(a))):
+            for f in (fn, ft.jit(fn)):
+                got = f(a, b) if fn is fnp.linalg.solve else f(a)
+                assert np.asarray(got).dtype == np.float64
+                np.testing.assert_allclose(np.asarray(got), want, rtol=1e-10, atol=1e-12)
+        for f in (fnp.linalg.cholesky, ft.jit(fnp.linalg.cholesky)):
+            np.testing.assert_allclose(np.asarray(f(spd)), sla.cholesky(spd, lower=True),
+                                       rtol=1e-10, atol=1e-12)
+        for f in (fnp.linalg.eigvalsh, ft.jit(fnp.linalg.eigvalsh)):
+            np.testing.assert_allclose(np.asarray(f(spd)), sla.eigvalsh(spd), rtol=1e-10)
+        for f in (fnp.linalg.svdvals, ft.jit(fnp.linalg.svdvals)):
+            np.testing.assert_allclose(np.asarray(f(a)), sla.svdvals(a), rtol=1e-10)
