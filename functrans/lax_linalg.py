@@ -20,6 +20,7 @@ from .core.trace import Tracer, bind, bind1
 from .primitives import linalg as _la
 from .primitives.linalg import (  # noqa: F401 (re-export)
     cholesky_p,
+    eig_p,
     eigh_p,
     lu_p,
     qr_p,
@@ -174,3 +175,19 @@ def svd(x, *, full_matrices: bool = True, compute_uv: bool = True, subset_by_ind
         s, u, vt = outs
         return u, s, vt
     return outs[0]
+
+
+def eig(x, *, compute_left_eigenvectors: bool = True, compute_right_eigenvectors: bool = True):
+    """Eigendecomposition of general square matrices (``jax.lax.linalg.eig``; CPU).
+
+    Args:
+      x: float ``[..., n, n]``.
+      compute_left_eigenvectors, compute_right_eigenvectors: which vectors to return.
+    Returns:
+      ``[w, vl?, vr?]``: complex eigenvalues, then the requested eigenvectors (columns,
+      unit norm). Only the eigenvalues differentiate.
+    Example:
+      ``w, vl, vr = linalg.eig(a)``
+    """
+    return bind(eig_p, _arr(x), compute_left_eigenvectors=bool(compute_left_eigenvectors),
+                compute_right_eigenvectors=bool(compute_right_eigenvectors))

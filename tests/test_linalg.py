@@ -315,3 +315,26 @@ def test_float64_values_match_scipy_and_jit():
             np.testing.assert_allclose(np.asarray(f(spd)), sla.eigvalsh(spd), rtol=1e-10)
         for f in (fnp.linalg.svdvals, ft.jit(fnp.linalg.svdvals)):
             np.testing.assert_allclose(np.asarray(f(a)), sla.svdvals(a), rtol=1e-10)
+
+
+def test_eig_matches_jax_up_to_eigenvector_phase():
+    """w equal; eigenvectors (unit norm, defined up to a phase per column) compared by
+    modulus; eigvals differentiate as JAX's; vmap equals a loop."""
+    for f in (lambda a: fll.eig(a), ft.jit(lambda a: fll.eig(a))):
+        w, vl, vr = f(BATCH)
+        wj, vlj, vrj = jax.lax.linalg.eig(BATCH)
+        assert_close(np.asarray(w), np.asarray(wj), rtol=1e-4, atol=1e-4)
+        for v, vj in ((vl, vlj), (vr, vrj)):
+            assert_close(np.abs(np.asarray(v)), np.abs(np.asarray(vj)), rtol=1e-4, atol=1e-4)
+    w, v = fnp.linalg.eig(A)
+    assert_close(np.asarray(A.astype(np.complex64) @ np.asarray(v)),
+                 np.asarray(v) * np.asarray(w)[None], rtol=1e-4, atol=1e-4)
+
+    def loss(m, a):
+        w = m.np.linalg.eigvals(a)
+        return m.np.sum(m.np.real(w) ** 2 + m.np.imag(w) * m.np.real(w))
+    g = ft.grad(lambda a: loss(FT, a))(A)
+    assert_close(np.asarray(g), np.asarray(jax.grad(lambda a: loss(JAX, a))(A)), rtol=1e-3,
+                 atol=1e-3)
+    assert_close(np.asarray(ft.vmap(fnp.linalg.eigvals)(BATCH)),
+                 np.stack([np.asarray(fnp.linalg.eigvals(b)) for b in BATCH]))

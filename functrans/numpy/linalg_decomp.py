@@ -538,3 +538,35 @@ def tensorinv(a, ind: int = 2):
         raise ValueError(f"[tensorinv] a {s} is not square as a matrix of its first {ind} "
                          f"axes by the rest ({rows} x {cols})")
     return lax.reshape(inv(lax.reshape(a, (rows, cols))), (*s[ind:], *s[:ind]))
+
+
+def eig(a):
+    """Eigenvalues and right eigenvectors of general square matrices
+    (``jax.numpy.linalg.eig``; CPU only, like JAX). Eigenvector derivatives are not
+    implemented.
+
+    Args:
+      a: float ``[..., n, n]``.
+    Returns:
+      ``(w, v)``, complex.
+    Example:
+      ``w, v = fnp.linalg.eig(a)``
+    """
+    w, v = lla.eig(_matrix("eig", a, square=True), compute_left_eigenvectors=False)
+    return w, v
+
+
+def eigvals(a):
+    """Eigenvalues of general square matrices (``jax.numpy.linalg.eigvals``); these
+    differentiate.
+
+    Args:
+      a: float ``[..., n, n]``.
+    Returns:
+      complex ``[..., n]``.
+    Example:
+      ``fnp.linalg.eigvals(a)``
+    """
+    (w,) = lla.eig(_matrix("eigvals", a, square=True), compute_left_eigenvectors=False,
+                   compute_right_eigenvectors=False)
+    return w

@@ -505,3 +505,58 @@ def _rows_of(d, rows: int):
 
 jvp_rules[svd_p] = _svd_jvp
 vmap_rules[svd_p] = _front_vmap(svd_p)
+
+
+# ---- eig (general square matrices; complex results) -------------------------------------
+
+def _eig_abstract_eval(x, *, compute_left_eigenvectors, compute_right_eigenvectors):
+    _check_matrix("eig", x, square=True)
+    if x.dtype not in (dtypes.float32, dtypes.float64):
+        raise TypeError(f"[eig] supports float32/float64 matrices, got {x.str_short()}")
+    cdt = np.dtype(np.complex64 if x.dtype == dtypes.float32 else np.complex128)
+    count = int(compute_left_eigenvectors) + int(compute_right_eigenvectors)
+    return [ShapedArray(x.shape[:-1], cdt)] + [ShapedArray(x.shape, cdt)] * count
+
+
+def _normalize_columns(v):
+    """Unit-norm columns whose largest-modulus entry is real (LAPACK geev's convention)."""
+    v = v / np.linalg.norm(v, axis=-2, keepdims=True)
+    big = np.take_along_axis(v, np.argmax(np.abs(v), axis=-2)[..., None, :], axis=-2)
+    return v * (np.conj(big) / np.abs(big))
+
+
+def _eig_impl(x, *, compute_left_eigenvectors, compute_right_eigenvectors):
+    cdt = np.complex64 if x.dtype == np.float32 else np.complex128
+    w, vr = np.linalg.eig(np.asarray(x, np.float64))
+    outs = [w.astype(cdt)]
+    if compute_left_eigenvectors:  # rows of vr^-1 are the left eigenvectors (conjugated)
+        vl = np.conj(np.swapaxes(np.linalg.inv(vr), -1, -2))
+        outs.append(_normalize_columns(vl).astype(cdt))
+    if compute_right_eigenvectors:
+        outs.append(_normalize_columns(vr).astype(cdt))
+    return outs
+
+
+eig_p = primitive("eig", _eig_abstract_eval, _eig_impl, multiple_results=True)
+
+
+def _eig_jvp(primals, tangents, *, compute_left_eigenvectors, compute_right_eigenvectors):
+    """Eigenvalue tangents dw_i = u_i^H dA v_i / (u_i^H v_i) (left/right eigenvectors u, v);
+    eigenvector tangents are not implemented (as JAX without enable_eigvec_derivs)."""
+    (x,), (x_dot,) = primals, tangents
+    outs = bind(eig_p, x, compute_left_eigenvectors=compute_left_eigenvectors,
+                compute_right_eigenvectors=compute_right_eigenvectors)
+    if compute_left_eigenvectors or compute_right_eigenvectors:
+        raise NotImplementedError("[eig] derivatives of eigenvectors are not implemented; "
+                                  "differentiate eigvals (compute_*_eigenvectors=False)")
+    from .complex_ops import conj
+    w, u, v = bind(eig_p, x, compute_left_eigenvectors=True, compute_right_eigenvectors=True)
+    cdt = ops.aval(w).dtype
+    uh = conj(mT(u))
+    num = diag_part(mm(uh, mm(ops.convert(x_dot, cdt), v)))
+    den = diag_part(mm(uh, v))
+    return outs, [ops.div(num, den)]
+
+
+jvp_rules[eig_p] = _eig_jvp
+vmap_rules[eig_p] = _front_vmap(eig_p)

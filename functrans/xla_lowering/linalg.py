@@ -253,6 +253,29 @@ def _svd_lowering(ctx, x, *, full_matrices, compute_uv):
     return outs
 
 
+def _eig_lowering(ctx, x, *, compute_left_eigenvectors, compute_right_eigenvectors):
+    _require_cpu("eig")
+    (aval,) = ctx.avals_in
+    w_aval = ctx.avals_out[0]
+    batch = aval.shape[:-2]
+    part = ShapedArray(aval.shape[:-1], aval.dtype)
+    vec = ShapedArray(aval.shape, w_aval.dtype)
+    mode = {True: _u8("V"), False: _u8("N")}
+    wr, wi, vl, vr, info = ffi_call(
+        _target("geev", aval.dtype), [x], [aval], [part, part, vec, vec,
+                                                   ShapedArray(batch, _I32)],
+        {"compute_left": mode[bool(compute_left_eigenvectors)],
+         "compute_right": mode[bool(compute_right_eigenvectors)]})
+    ok = _info_ok(info, batch)
+    outs = [_nan_unless(ok, hlo.complex(wr, wi), w_aval, batch)]
+    if compute_left_eigenvectors:
+        outs.append(_nan_unless(ok, vl, vec, batch))
+    if compute_right_eigenvectors:
+        outs.append(_nan_unless(ok, vr, vec, batch))
+    return outs
+
+
+lowering_rules[la.eig_p] = _eig_lowering
 lowering_rules[la.cholesky_p] = _cholesky_lowering
 lowering_rules[la.triangular_solve_p] = _triangular_solve_lowering
 lowering_rules[la.lu_p] = _lu_lowering
