@@ -57,6 +57,11 @@ SPECIAL = {
     "logsumexp": lambda s, x: s.special.logsumexp(x),
     "softmax": lambda s, x: s.special.softmax(x),
     "log_softmax": lambda s, x: s.special.log_softmax(x),
+    "gammasgn_loggamma": lambda s, x: (s.special.gammasgn(x), s.special.loggamma(x)),
+    "factorial_poch_beta": lambda s, x: (s.special.factorial(x), s.special.poch(x, 2.5),
+                                         s.special.beta(x, 1.5)),
+    "rel_entr_kl_div": lambda s, x: (s.special.rel_entr(x, x[::-1]), s.special.kl_div(
+        x, x[::-1] * 0.5)),
 }
 SPECIAL_POS = {
     "betaln": lambda s, x: s.special.betaln(x, x[::-1]),
@@ -169,7 +174,10 @@ STATS = {
     "cauchy": lambda s, x: (s.stats.cauchy.logpdf(x, 1.0, 2.0), s.stats.cauchy.cdf(x),
                             s.stats.cauchy.ppf(s.numpy.abs(x) / 10)),
     "t": lambda s, x: s.stats.t.logpdf(x, 3.5, 0.5, 2.0),
-    "expon": lambda s, x: s.stats.expon.logpdf(x, 0.0, 2.0),
+    "expon": lambda s, x: (s.stats.expon.logpdf(x, 0.0, 2.0), s.stats.expon.cdf(x, 0.5),
+                           s.stats.expon.sf(x), s.stats.expon.logsf(x, 0.0, 2.0),
+                           s.stats.expon.logcdf(s.numpy.abs(x) + 0.1),
+                           s.stats.expon.ppf(s.numpy.abs(x) / 10, 1.0, 2.0)),
     "gamma": lambda s, x: s.stats.gamma.logpdf(s.numpy.abs(x) + 0.1, 2.5, 0.0, 1.5),
     "beta": lambda s, x: s.stats.beta.logpdf(s.numpy.abs(x) / 10, 2.0, 3.5),
     "poisson": lambda s, x: s.stats.poisson.logpmf(s.numpy.floor(s.numpy.abs(x)), 3.0),

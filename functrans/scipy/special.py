@@ -254,3 +254,111 @@ def polygamma(n, x):
     sign = fnp.where(fnp.remainder(nf, 2) == 0, -1.0, 1.0).astype(x.dtype)
     fact = fnp.exp(lax.lgamma(nf + 1))
     return sign * fact * zeta(nf + 1, x)
+
+
+def gammasgn(x):
+    """The sign of Gamma(x) (``jax.scipy.special.gammasgn``); NaN at negative integers.
+
+    Args:
+      x: array.
+    Returns:
+      +1/-1 (NaN at the poles).
+    Example:
+      ``special.gammasgn(-0.5)  # -1.0``
+    """
+    (x,) = _inexact(x)
+    odd = fnp.remainder(fnp.ceil(-x), 2) == 1
+    sign = fnp.where((x > 0) | ~odd, 1.0, -1.0).astype(x.dtype)
+    return fnp.where((x < 0) & (x == fnp.floor(x)), np.nan, sign).astype(x.dtype)
+
+
+def loggamma(x):
+    """log Gamma(x) for real x > 0 (``jax.scipy.special.loggamma``; NaN for x <= 0 as JAX).
+
+    Args:
+      x: array.
+    Returns:
+      float array.
+    Example:
+      ``special.loggamma(3.0)  # log 2``
+    """
+    (x,) = _inexact(x)
+    return fnp.where(x <= 0, np.nan, lax.lgamma(x)).astype(x.dtype)
+
+
+def beta(a, b):
+    """The beta function Gamma(a) Gamma(b) / Gamma(a + b) (``jax.scipy.special.beta``).
+
+    Args:
+      a, b: arrays.
+    Returns:
+      float array (with its sign).
+    Example:
+      ``special.beta(2.0, 3.0)  # 1/12``
+    """
+    a, b = _inexact(a, b)
+    return gammasgn(a) * gammasgn(b) * gammasgn(a + b) * fnp.exp(betaln(a, b))
+
+
+def factorial(n, exact: bool = False):
+    """n! = Gamma(n + 1), 0 for n < 0 (``jax.scipy.special.factorial``; exact=False).
+
+    Args:
+      n: array.
+    Returns:
+      float array.
+    Example:
+      ``special.factorial(4.0)  # 24.0``
+    """
+    if exact:
+        raise NotImplementedError("[factorial] exact=True is not supported")
+    (n,) = _inexact(n)
+    return fnp.where(n < 0, 0.0, fnp.exp(lax.lgamma(n + 1))).astype(n.dtype)
+
+
+def poch(z, m):
+    """The rising factorial Gamma(z + m) / Gamma(z) (``jax.scipy.special.poch``).
+
+    Args:
+      z, m: arrays.
+    Returns:
+      float array.
+    Example:
+      ``special.poch(2.0, 3.0)  # 24.0``
+    """
+    z, m = _inexact(z, m)
+    return gammasgn(z + m) * gammasgn(z) * fnp.exp(lax.lgamma(z + m) - lax.lgamma(z))
+
+
+def rel_entr(p, q):
+    """p log(p / q) (0 at p = 0; inf where p > 0 = q or either is negative)
+    (``jax.scipy.special.rel_entr``).
+
+    Args:
+      p, q: arrays.
+    Returns:
+      float array.
+    Example:
+      ``special.rel_entr(0.5, 0.25)``
+    """
+    p, q = _inexact(p, q)
+    both = (p > 0) & (q > 0)
+    safe_p, safe_q = fnp.where(both, p, 1.0), fnp.where(both, q, 1.0)
+    val = safe_p * fnp.log(safe_p / safe_q)
+    return fnp.where(both, val, fnp.where((p == 0) & (q >= 0), 0.0, np.inf)).astype(p.dtype)
+
+
+def kl_div(p, q):
+    """p log(p / q) - p + q (``jax.scipy.special.kl_div``).
+
+    Args:
+      p, q: arrays.
+    Returns:
+      float array.
+    Example:
+      ``special.kl_div(0.5, 0.25)``
+    """
+    p, q = _inexact(p, q)
+    both = (p > 0) & (q > 0)
+    val = rel_entr(p, q) - p + q
+    return fnp.where(both | ((p == 0) & (q >= 0)), val, np.inf).astype(p.dtype)

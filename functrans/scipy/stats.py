@@ -180,8 +180,27 @@ def _expon_logpdf(x, loc=0, scale=1):
     return _inside(z >= 0, -z - fnp.log(scale))
 
 
+def _expon_cdf(x, loc=0, scale=1):
+    x, loc, scale = _f(x, loc, scale)
+    z = fnp.maximum((x - loc) / scale, 0.0)
+    return -fnp.expm1(-z)
+
+
+def _expon_logsf(x, loc=0, scale=1):
+    x, loc, scale = _f(x, loc, scale)
+    return -fnp.maximum((x - loc) / scale, 0.0)
+
+
+def _expon_ppf(q, loc=0, scale=1):
+    q, loc, scale = _f(q, loc, scale)
+    return loc - scale * fnp.log1p(-q)
+
+
 expon = SimpleNamespace(
-    logpdf=_expon_logpdf, pdf=lambda x, loc=0, scale=1: fnp.exp(_expon_logpdf(x, loc, scale)))
+    logpdf=_expon_logpdf, pdf=lambda x, loc=0, scale=1: fnp.exp(_expon_logpdf(x, loc, scale)),
+    cdf=_expon_cdf, logcdf=lambda x, loc=0, scale=1: fnp.log(_expon_cdf(x, loc, scale)),
+    sf=lambda x, loc=0, scale=1: fnp.exp(_expon_logsf(x, loc, scale)), logsf=_expon_logsf,
+    ppf=_expon_ppf)
 
 
 def _t_logpdf(x, df, loc=0, scale=1):
