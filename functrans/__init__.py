@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     lax,
     numpy,
     random,
+    scipy,
     test_util,  # noqa: F401
     tree_util,
 )

@@ -739,6 +739,43 @@ def optimization_barrier(operand):
     return tree_unflatten(tree, bind(_ew.optimization_barrier_p, *leaves))
 
 
+# ---- linalg (functrans.lax.linalg, as jax.lax.linalg) -------------------------------------
+
+def _bind_linalg_submodule():
+    import sys
+
+    from . import lax_linalg
+    sys.modules[__name__ + ".linalg"] = lax_linalg
+    return lax_linalg
+
+
+linalg = _bind_linalg_submodule()
+
+
+# ---- fft ----------------------------------------------------------------------------------
+
+def fft(x, fft_type, fft_lengths):
+    """FFT, IFFT, RFFT or IRFFT over the trailing ``len(fft_lengths)`` (1-3) axes
+    (``jax.lax.fft``).
+
+    Args:
+      x: complex (real for RFFT) array.
+      fft_type: ``lax.FftType`` member or its name ('FFT', 'IFFT', 'RFFT', 'IRFFT').
+      fft_lengths: sizes of the transformed axes (of the real side for RFFT/IRFFT).
+    Returns:
+      The transform.
+    Example:
+      ``lax.fft(x.astype(jnp.complex64), lax.FftType.FFT, (8,))``
+    """
+    from .primitives import fft as _fft
+    if isinstance(fft_type, str):
+        fft_type = _fft.FftType[fft_type.upper()]
+    return _fft.fft(x, fft_type, fft_lengths)
+
+
+from .primitives.fft import FftType  # noqa: E402,F401 (re-export)
+
+
 # ---- complex numbers ------------------------------------------------------------------------
 def complex(x, y):  # noqa: A001 (the jax.lax name)
     """``x + 1j * y`` from float32 (or float64) parts (``jax.lax.complex``).

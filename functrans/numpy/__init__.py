@@ -11,7 +11,7 @@ Differences from JAX: static out-of-range integer indices raise IndexError (as N
 # ruff: noqa: F401, A004
 import numpy as _np
 
-from . import linalg
+from . import fft, linalg
 from ._dtypes import (
     bfloat16,
     bool_,

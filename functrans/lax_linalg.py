@@ -1,0 +1,193 @@
+"""``functrans.lax.linalg``: the linear-algebra primitives under ``jax.lax.linalg``'s names.
+
+Every function takes stacks of matrices (``[..., m, n]``) and differentiates, batches
+and compiles. Available as ``functrans.lax.linalg`` and ``from functrans.lax import
+linalg``.
+
+Example::
+
+    from functrans.lax import linalg
+    L = linalg.cholesky(a)
+    x = linalg.triangular_solve(L, b, left_side=True, lower=True)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .core.array import Array, as_numpy, aval_of
+from .core.trace import Tracer, bind, bind1
+from .primitives import linalg as _la
+from .primitives.linalg import (  # noqa: F401 (re-export)
+    cholesky_p,
+    eig_p,
+    eigh_p,
+    lu_p,
+    qr_p,
+    svd_p,
+    triangular_solve_p,
+)
+
+
+def _arr(x):
+    if isinstance(x, Tracer | Array):
+        return x
+    return _la.ops.constant(as_numpy(x, "linalg"))
+
+
+def symmetrize(x):
+    """``(x + x^T) / 2`` over the last two axes."""
+    x = _arr(x)
+    return _la.ops.mul(_la.ops.add(x, _la.mT(x)), _la.ops.scalar_like(x, 0.5))
+
+
+def cholesky(x, *, symmetrize_input: bool = True):
+    """The lower Cholesky factor ``L`` of symmetric positive-definite ``x``
+    (``x = L L^T``); NaN where ``x`` is not positive definite.
+
+    Args:
+      x: array ``[..., n, n]``.
+      symmetrize_input: use ``(x + x^T) / 2`` (else only the lower triangle is read).
+    Returns:
+      ``L``, lower triangular, same shape.
+    Example:
+      ``linalg.cholesky(jnp.eye(3) * 4.0)  # 2 * eye``
+    """
+    x = _arr(x)
+    if symmetrize_input:
+        _la._check_matrix("cholesky", _la.ops.aval(x), square=True)
+        x = symmetrize(x)
+    return bind1(cholesky_p, x)
+
+
+def triangular_solve(a, b, *, left_side: bool = False, lower: bool = False,
+                     transpose_a: bool = False, conjugate_a: bool = False,
+                     unit_diagonal: bool = False):
+    """Solve ``op(a) x = b`` (``left_side``) or ``x op(a) = b`` for triangular ``a``.
+
+    Args:
+      a: triangular matrices ``[..., m, m]`` (only the ``lower``/upper triangle is read).
+      b: right-hand sides ``[..., m, n]`` (left) or ``[..., n, m]`` (right).
+      left_side, lower, transpose_a, conjugate_a, unit_diagonal: as ``jax.lax.linalg``.
+    Returns:
+      ``x``, shaped like ``b``.
+    Example:
+      ``linalg.triangular_solve(L, b, left_side=True, lower=True)``
+    """
+    return _la.triangular_solve(_arr(a), _arr(b), left_side=left_side, lower=lower,
+                                transpose_a=transpose_a, conjugate_a=conjugate_a,
+                                unit_diagonal=unit_diagonal)
+
+
+def lu(x):
+    """LU decomposition with partial pivoting: ``x[perm] = L @ U``.
+
+    Args:
+      x: array ``[..., m, n]``.
+    Returns:
+      ``(lu, pivots, permutation)``: ``L`` (unit diagonal, implicit) and ``U`` packed in
+      one array; int32 row swaps ``pivots [..., min(m, n)]``; int32 ``permutation [..., m]``.
+    Example:
+      ``lu, piv, perm = linalg.lu(a)``
+    """
+    return tuple(bind(lu_p, _arr(x)))
+
+
+def lu_pivots_to_permutation(pivots, permutation_size: int):
+    """The permutation that the row swaps ``pivots`` apply to ``range(permutation_size)``
+    (concrete pivots only in this version).
+
+    Args:
+      pivots: int array ``[..., k]``.
+      permutation_size: m.
+    Returns:
+      int32 ``[..., m]``.
+    Example:
+      ``linalg.lu_pivots_to_permutation(np.array([2, 2, 2]), 3)``
+    """
+    if isinstance(pivots, Tracer):
+        raise NotImplementedError("[lu_pivots_to_permutation] needs concrete pivots; use the "
+                                  "permutation returned by lu")
+    piv = np.asarray(pivots, np.int32)
+    flat = piv.reshape(-1, piv.shape[-1])
+    out = np.stack([_la.pivots_to_permutation(p, permutation_size) for p in flat])
+    out = out.reshape(*piv.shape[:-1], permutation_size)
+    return Array(out, aval_of(out))
+
+
+def qr(x, *, pivoting: bool = False, full_matrices: bool = True):
+    """QR decomposition ``x = q @ r``.
+
+    Args:
+      x: array ``[..., m, n]``.
+      pivoting: not supported (False).
+      full_matrices: ``q [..., m, m]`` and ``r [..., m, n]``; else ``k = min(m, n)`` columns.
+    Returns:
+      ``(q, r)``.
+    Example:
+      ``q, r = linalg.qr(a, full_matrices=False)``
+    """
+    if pivoting:
+        raise NotImplementedError("[qr] pivoting=True is not supported")
+    return tuple(bind(qr_p, _arr(x), full_matrices=bool(full_matrices)))
+
+
+def eigh(x, *, lower: bool = True, symmetrize_input: bool = True,
+         sort_eigenvalues: bool = True, subset_by_index=None):
+    """Eigendecomposition of symmetric matrices: ``x = v @ diag(w) @ v^T``.
+
+    Args:
+      x: array ``[..., n, n]``.
+      lower: read the lower (else upper) triangle when not symmetrizing.
+      symmetrize_input: use ``(x + x^T) / 2``.
+      sort_eigenvalues: ascending eigenvalues (always true here).
+    Returns:
+      ``(v, w)``: eigenvectors as columns, eigenvalues ascending.
+    Example:
+      ``v, w = linalg.eigh(a)``
+    """
+    if subset_by_index is not None:
+        raise NotImplementedError("[eigh] subset_by_index is not supported")
+    x = _arr(x)
+    if symmetrize_input:
+        _la._check_matrix("eigh", _la.ops.aval(x), square=True)
+        x = symmetrize(x)
+    return tuple(bind(eigh_p, x, lower=bool(lower), sort_eigenvalues=True))
+
+
+def svd(x, *, full_matrices: bool = True, compute_uv: bool = True, subset_by_index=None,
+        algorithm=None):
+    """Singular value decomposition ``x = u @ diag(s) @ vh``.
+
+    Args:
+      x: array ``[..., m, n]``.
+      full_matrices: square ``u``/``vh`` (else ``k = min(m, n)`` columns/rows).
+      compute_uv: return ``(u, s, vh)``; else only ``s``.
+    Returns:
+      ``(u, s, vh)`` or ``s`` (descending).
+    Example:
+      ``u, s, vh = linalg.svd(a, full_matrices=False)``
+    """
+    if subset_by_index is not None or algorithm is not None:
+        raise NotImplementedError("[svd] subset_by_index and algorithm are not supported")
+    outs = bind(svd_p, _arr(x), full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
+    if compute_uv:
+        s, u, vt = outs
+        return u, s, vt
+    return outs[0]
+
+
+def eig(x, *, compute_left_eigenvectors: bool = True, compute_right_eigenvectors: bool = True):
+    """Eigendecomposition of general square matrices (``jax.lax.linalg.eig``; CPU).
+
+    Args:
+      x: float ``[..., n, n]``.
+      compute_left_eigenvectors, compute_right_eigenvectors: which vectors to return.
+    Returns:
+      ``[w, vl?, vr?]``: complex eigenvalues, then the requested eigenvectors (columns,
+      unit norm). Only the eigenvalues differentiate.
+    Example:
+      ``w, vl, vr = linalg.eig(a)``
+    """
+    return bind(eig_p, _arr(x), compute_left_eigenvectors=bool(compute_left_eigenvectors),
+                compute_right_eigenvectors=bool(compute_right_eigenvectors))
