@@ -182,3 +182,13 @@ def test_custom_jvp_closing_over_a_differentiated_value_is_a_clear_error():
 
     with pytest.raises(Exception, match="explicit argument"):
         ft.grad(outer)(3.0)
+
+
+def test_jit_closing_over_a_float64_numpy_constant():
+    """A captured float64 NumPy array is a float32 constant in 32-bit mode (was an XLA
+    'same element type' crash)."""
+    x = np.ones((2, 2), np.float32)
+    assert_close(ft.jit(lambda a: a + np.eye(2))(x), np.ones((2, 2), np.float32) + np.eye(2,
+                 dtype=np.float32))
+    assert_close(ft.jit(ft.grad(lambda a: (a * np.arange(2.0)).sum()))(np.ones(2, np.float32)),
+                 np.arange(2, dtype=np.float32))

@@ -124,7 +124,10 @@ def lower_jaxpr(mctx: ModuleContext, jaxpr: Jaxpr, consts: Sequence[ir.Value],
 
 def lower_closed(mctx: ModuleContext, closed: ClosedJaxpr, args: Sequence[ir.Value]
                  ) -> list[ir.Value]:
-    consts = [constant(np.asarray(c)) for c in closed.consts]
+    # A captured NumPy value keeps its own dtype (float64 in 32-bit mode): cast it to the
+    # constvar's canonical dtype, as the program was typed with.
+    consts = [constant(np.asarray(c, v.aval.dtype))
+              for c, v in zip(closed.consts, closed.jaxpr.constvars, strict=True)]
     return lower_jaxpr(mctx, closed.jaxpr, consts, args)
 
 
