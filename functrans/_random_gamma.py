@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from . import lax
+from . import _lax_lenient as lax
 from . import numpy as fnp
 from ._random_keys import check_key, split_data
 from ._vmap_api import vmap

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from . import lax
+from . import _lax_lenient as lax
 from . import numpy as fnp
 from .api import jit
 from .core import dtypes

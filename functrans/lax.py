@@ -597,7 +597,8 @@ def _start_indices(api: str, shape, start_indices, allow_negative_indices) -> li
             out.append(Array(np.asarray(v, np.int32), ShapedArray((), dtypes.int32)))
             continue
         i = convert_element_type(i, dtypes.int32)
-        out.append(select_n(lt(i, 0), i, add(i, d)) if neg else i)
+        zero, size = (_scalar_as(v, dtypes.int32) for v in (0, d))  # int32 in x64 mode too
+        out.append(select_n(lt(i, zero), i, add(i, size)) if neg else i)
     return out
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import lax
+from . import _lax_lenient as lax
 from . import numpy as fnp
 from ._random_keys import (
     UINT_DTYPES,

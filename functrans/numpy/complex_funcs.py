@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import lax
+from .. import _lax_lenient as lax
 from ..core import dtypes
 from ..primitives.complex_ops import complex_dtype
 from ._util import as_array, aval, full_like_, promote_dtypes

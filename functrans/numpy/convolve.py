@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import lax
+from .. import _lax_lenient as lax
 from ._util import promote_dtypes, promote_dtypes_inexact
 
 

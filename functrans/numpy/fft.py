@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import lax
+from .. import _lax_lenient as lax
 from ..primitives.fft import FftType
 from ._util import aval
 

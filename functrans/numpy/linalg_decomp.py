@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import lax
+from .. import _lax_lenient as lax
 from .. import lax_linalg as lla
 from ..higher_order.custom_derivatives import custom_jvp
 from ..primitives import linalg as _pl

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .. import lax
+from .. import _lax_lenient as lax
 from .. import numpy as fnp
 from ..nn import log_softmax, logsumexp, softmax  # noqa: F401 (re-export)
 from ..numpy._util import promote_dtypes_inexact
