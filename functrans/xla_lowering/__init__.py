@@ -3,6 +3,7 @@ execution into core's tables. The only package that imports jax/jaxlib."""
 
 from . import (  # noqa: F401  # noqa: F401
     bitwise,
+    callbacks,
     call,
     cumulative,
     custom_derivatives,  # noqa: F401

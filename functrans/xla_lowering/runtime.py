@@ -95,13 +95,14 @@ backend.block = _block
 class Executable:
     """A compiled program: call it with device buffers, get device buffers back."""
 
-    __slots__ = ("loaded", "out_avals", "device", "text", "handlers")
+    __slots__ = ("loaded", "out_avals", "device", "text", "handlers", "host_callbacks")
 
     def __init__(self, loaded, out_avals: Sequence[ShapedArray], device, text: str):
         self.loaded = loaded
         self.out_avals = list(out_avals)
         self.device = device
         self.text = text
+        self.host_callbacks: list = []  # kept alive as long as the executable
         sharding = _sharding(device)
         self.handlers = [_xc.array_result_handler(_jax_aval(a.shape, a.dtype), sharding,
                                                   committed=True, _skip_checks=True)
@@ -136,12 +137,15 @@ def input_buffer(x, device):
     return to_device(as_numpy(x, "jit"), device)[0]
 
 
-def compile_module(module, device, num_replicas: int = 1, devices_=None):
+def compile_module(module, device, num_replicas: int = 1, devices_=None, host_callbacks=()):
     options = _xc.CompileOptions()
     options.num_replicas = num_replicas
     devs = devices_ or [device]
     options.device_assignment = _xc.DeviceAssignment.create(
         np.asarray([[d.id] for d in devs], dtype=np.int32))
+    if host_callbacks:
+        return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options,
+                                         host_callbacks=list(host_callbacks))
     return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
 
 
@@ -156,8 +160,11 @@ def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
     key = (device, donated)
     exe = per_jaxpr.get(key)
     if exe is None:
-        module = lower_to_module(closed, name, donated=donated)
+        callbacks: list = []
+        module = lower_to_module(closed, name, donated=donated, host_callbacks=callbacks)
         text = str(module)
-        exe = Executable(compile_module(module, device), closed.out_avals, device, text)
+        exe = Executable(compile_module(module, device, host_callbacks=callbacks),
+                         closed.out_avals, device, text)
+        exe.host_callbacks = callbacks
         per_jaxpr[key] = exe
     return exe
