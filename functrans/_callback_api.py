@@ -71,6 +71,20 @@ def _name(fn) -> str:
     return getattr(fn, "__name__", type(fn).__name__)
 
 
+class _FieldChecker(string.Formatter):
+    """Checks that every field of a format string has a value, formatting nothing."""
+
+    def format_field(self, value, format_spec):
+        return ""
+
+    def check_unused_args(self, used_args, args, kwargs):
+        unused = [f"#{i}" for i in range(len(args)) if i not in used_args]
+        unused += [k for k in kwargs if k not in used_args]
+        if unused:
+            raise ValueError(f"[debug.print] arguments {', '.join(unused)} have no field in "
+                             "the format string; add '{}' (or '{name}') fields for them")
+
+
 def debug_callback(callback: Callable[..., Any], *args, ordered: bool = False,
                    **kwargs) -> None:
     """Call ``callback(*args, **kwargs)`` on the host with the runtime values, also from
@@ -115,7 +129,7 @@ def debug_print(fmt: str, *args, ordered: bool = False, **kwargs) -> None:
     """
     if not isinstance(fmt, str):
         raise TypeError(f"[debug.print] fmt must be a format string, got {type(fmt).__name__}")
-    string.Formatter().format(fmt, *args, **kwargs)  # bad fields fail now, at the call
+    _FieldChecker().format(fmt, *args, **kwargs)  # missing fields fail now, at the call
     has_fields = any(field is not None for _, field, _, _ in string.Formatter().parse(fmt))
     printopts = dict(np.get_printoptions())
 
@@ -125,7 +139,7 @@ def debug_print(fmt: str, *args, ordered: bool = False, **kwargs) -> None:
         print(msg, flush=True)
 
     treedef, dyn, static = _split_args(args, kwargs)
-    flat = _flat_callback(show, treedef, static, as_arrays=False)
+    flat = _flat_callback(show, treedef, static, as_arrays=True)
     bind(debug_callback_p, *dyn, callback=HostCallback(flat, f"print({fmt!r})"),
          ordered=bool(ordered))
 

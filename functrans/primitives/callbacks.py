@@ -190,6 +190,9 @@ def _pure_callback_vmap(axis_data, vals, bdims, *, callback, result_avals, vmap_
 
 
 def _io_callback_vmap(axis_data, vals, bdims, *, callback, result_avals, ordered):
+    if ordered:
+        raise ValueError("[io_callback] cannot vmap an ordered io_callback (its calls would "
+                         "have no defined order); use ordered=False, or loop with lax.map")
     return sequential_vmap(io_callback_p)(axis_data, vals, bdims, callback=callback,
                                           result_avals=result_avals, ordered=ordered)
 

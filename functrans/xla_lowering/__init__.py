@@ -3,8 +3,8 @@ execution into core's tables. The only package that imports jax/jaxlib."""
 
 from . import (  # noqa: F401  # noqa: F401
     bitwise,
-    callbacks,
     call,
+    callbacks,
     cumulative,
     custom_derivatives,  # noqa: F401
     dot,
