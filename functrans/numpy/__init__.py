@@ -299,3 +299,5 @@ def _install_ndarray():
 
 
 _install_ndarray()
+
+from .math_extra import *  # noqa: E402, F403
