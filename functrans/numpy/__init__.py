@@ -301,3 +301,4 @@ def _install_ndarray():
 _install_ndarray()
 
 from .math_extra import *  # noqa: E402, F403
+from .setops import *  # noqa: E402, F403
