@@ -302,3 +302,4 @@ _install_ndarray()
 
 from .math_extra import *  # noqa: E402, F403
 from .setops import *  # noqa: E402, F403
+from .index_tricks import *  # noqa: E402, F403
