@@ -303,3 +303,4 @@ _install_ndarray()
 from .math_extra import *  # noqa: E402, F403
 from .setops import *  # noqa: E402, F403
 from .index_tricks import *  # noqa: E402, F403
+from .polynomial import *  # noqa: E402, F403
