@@ -304,3 +304,4 @@ from .math_extra import *  # noqa: E402, F403
 from .setops import *  # noqa: E402, F403
 from .index_tricks import *  # noqa: E402, F403
 from .polynomial import *  # noqa: E402, F403
+from .functional import *  # noqa: E402, F403
