@@ -305,3 +305,4 @@ from .setops import *  # noqa: E402, F403
 from .index_tricks import *  # noqa: E402, F403
 from .polynomial import *  # noqa: E402, F403
 from .functional import *  # noqa: E402, F403
+from .io_misc import *  # noqa: E402, F403
