@@ -237,3 +237,16 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
     xb = fnp.expand_dims(x, ax)
     hot = fnp.equal(xb, classes)
     return lax.convert_element_type(hot, dtypes.float32 if dtype is None else np.dtype(dtype))
+
+
+from ._nn_extra import (  # noqa: E402, F401  (more of jax.nn)
+    dot_product_attention,
+    identity,
+    log1mexp,
+    logmeanexp,
+    mish,
+    sparse_plus,
+    sparse_sigmoid,
+    squareplus,
+    tanh,
+)
