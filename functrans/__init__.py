@@ -9,10 +9,12 @@ arrays, lowered to XLA.
 from . import (  # noqa: F401
     _array_methods,  # noqa: F401
     debug,
+    dtypes,
     experimental,
     lax,
     numpy,
     test_util,  # noqa: F401
+    tree,
     tree_util,
 )
 from . import higher_order as _higher_order  # noqa: F401
@@ -31,6 +33,18 @@ from ._autodiff_api import (  # noqa: F401
     vjp,
 )
 from ._callback_api import pure_callback  # noqa: F401
+from ._misc_api import (  # noqa: F401
+    checkpoint_policies,
+    clear_caches,
+    closure_convert,
+    custom_gradient,
+    device_count,
+    ensure_compile_time_eval,
+    jacobian,
+    local_device_count,
+    named_call,
+    typeof,
+)
 from ._vmap_api import vmap  # noqa: F401
 from .api import (  # noqa: F401
     ShapeDtypeStruct,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -185,6 +186,8 @@ class Jitted:
     """A jit-compiled function: traced once per (pytree structure, avals, static args),
     compiled once per device, dispatched from a cache afterwards."""
 
+    instances: weakref.WeakSet = weakref.WeakSet()  # for clear_caches
+
     def __init__(self, fun, static_argnums=(), static_argnames=(), donate_argnums=()):
         functools.update_wrapper(self, fun)
         self.fun = fun
@@ -196,6 +199,7 @@ class Jitted:
         # the argument avals alone (the pytree structure is then implied).
         self.fast_cache: dict = {}
         self.simple = not (self.static.nums or self.static.names or self.donate_argnums)
+        Jitted.instances.add(self)
 
     def _entry(self, args, kwargs):
         leaves, in_tree, avals, skey = _trace_flat(self.fun, self.static, args, kwargs, "jit")

@@ -300,9 +300,9 @@ def _install_ndarray():
 
 _install_ndarray()
 
-from .math_extra import *  # noqa: E402, F403
-from .setops import *  # noqa: E402, F403
-from .index_tricks import *  # noqa: E402, F403
-from .polynomial import *  # noqa: E402, F403
 from .functional import *  # noqa: E402, F403
+from .index_tricks import *  # noqa: E402, F403
 from .io_misc import *  # noqa: E402, F403
+from .math_extra import *  # noqa: E402, F403
+from .polynomial import *  # noqa: E402, F403
+from .setops import *  # noqa: E402, F403

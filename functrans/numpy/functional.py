@@ -7,8 +7,6 @@ from __future__ import annotations
 import functools
 import re
 
-import numpy as np
-
 from .. import lax
 from ._util import as_array, aval, broadcast_shapes, broadcast_to
 

@@ -27,7 +27,6 @@ from .shapes import concatenate, diff, moveaxis, ravel, reshape, stack
 from .sorting import argsort, nonzero, searchsorted, sort, take
 from .ufuncs import equal, greater, less, logical_and, logical_not, not_equal, where
 
-
 _range = builtins.range
 
 
