@@ -170,7 +170,9 @@ def union1d(ar1, ar2, *, size=None, fill_value=None):
         Array([1, 2, 3], dtype=int32)
     """
     a1, a2 = promote_dtypes(ar1, ar2)
-    return unique_values(concatenate([_flat(a1), _flat(a2)]), size=size, fill_value=fill_value)
+    both = concatenate([_flat(a1), _flat(a2)])
+    size = _static_size("union1d", size, both, lambda v: np.unique(v).size)
+    return unique_values(both, size=size, fill_value=fill_value)
 
 
 def _unique_padded(x):
