@@ -125,7 +125,6 @@ def _index_tricks_cases():
     def cmp(name, f):
         cases[name] = f
 
-    i1=np.array([3,1,4,1,5,9,2,6,5,3],np.int32)
     y=np.arange(12,dtype=np.float32).reshape(3,4)
     cmp("r_", lambda m: m.r_[np.float32([1,2]), 3, 0:4])
     cmp("r_lin", lambda m: m.r_[0:1:5j, np.float32([7])])
