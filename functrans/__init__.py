@@ -58,6 +58,7 @@ from .api import (  # noqa: F401
     make_jaxpr,
 )
 from .core.array import Array  # noqa: F401
+from .core.dtypes import float0  # noqa: F401
 from .core.trace import ConcretizationTypeError, UnexpectedTracerError  # noqa: F401
 from .higher_order.checkpoint import checkpoint, remat  # noqa: F401
 from .higher_order.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401

@@ -330,6 +330,8 @@ def test_predicates_and_aliases():
 
 JIT_CASES = {
     "unique_all": lambda m, x: tuple(m.unique_all(x, size=6, fill_value=-1)),
+    "unique_flags": lambda m, x: m.unique(x, return_index=True, return_inverse=True,
+                                          return_counts=True, size=7, fill_value=0),
     "union1d": lambda m, x: m.union1d(x, x[::2] + 1, size=7),
     "isin": lambda m, x: m.isin(x, x[:3] * 2),
     "bincount": lambda m, x: m.bincount(m.abs(x), length=6),
