@@ -314,6 +314,15 @@ def test_matches_jax(name):
     _compare(fn(fnp), _jax_oracle(fn))
 
 
+def test_polyfit_values():
+    rs = np.random.RandomState(0)
+    x = np.linspace(-1, 2, 9).astype(np.float32)
+    y = (3 * x ** 3 - x + 0.5 + 0.01 * rs.randn(9)).astype(np.float32)
+    ys = np.stack([y, 2 * y + 1], 1)
+    for args in ((x, y, 3), (x, ys, 2)):
+        _compare(fnp.polyfit(*args), jnp.polyfit(*args), tol=1e-4)
+
+
 def test_predicates_and_aliases():
     for m in (fnp, jnp):
         assert m.isscalar(1.0) and m.isscalar(m.ones(())) and not m.isscalar(m.ones(2))
@@ -359,6 +368,9 @@ def test_jit_with_static_sizes(name):
 GRAD_CASES = {
     "interp": lambda m, x: m.sum(m.interp(x, m.array([0.0, 1.0, 2.5]), x[:3] ** 2)),
     "polyval": lambda m, x: m.sum(m.polyval(x[:3], x)),
+    "polyfit": lambda m, x: m.sum(m.polyfit(m.array([0.0, 1.0, 2.0, 3.5]), x * x + x, 2,
+                                            w=m.array([1.0, 2.0, 1.0, 0.5])) *
+                                  m.array([1.0, 2.0, 3.0])),
     "polymul": lambda m, x: m.sum(m.polymul(x, x[:2]) ** 2),
     "polydiv": lambda m, x: m.sum(m.polydiv(x, m.array([1.0, 0.5]))[0]),
     "trapezoid": lambda m, x: m.trapezoid(x ** 2, x),

@@ -178,6 +178,71 @@ def vander(x, N=None, increasing=False):  # noqa: N803  (NumPy's name)
     return stack(cols, axis=-1)
 
 
+def _qr_solve(a, b):
+    """Least-squares solution of ``a @ c = b`` for a full-rank ``(n, k)`` ``a`` with small
+    static ``k``: modified Gram-Schmidt QR, then back substitution (unrolled)."""
+    k = aval(a).shape[1]
+    cols = [a[:, j] for j in _range(k)]
+    q, r = [], [[None] * k for _ in _range(k)]
+    for j in _range(k):
+        v = cols[j]
+        for i in _range(j):
+            r[i][j] = fnp_sum(q[i] * v)
+            v = v - r[i][j] * q[i]
+        r[j][j] = sqrt(fnp_sum(v * v))
+        q.append(v / r[j][j])
+    qtb = [fnp_sum(lax.expand_dims(qi, (1,)) * b, axis=0) if aval(b).ndim == 2 else
+           fnp_sum(qi * b) for qi in q]
+    c = [None] * k
+    for j in reversed(_range(k)):
+        acc = qtb[j]
+        for i in _range(j + 1, k):
+            acc = acc - r[j][i] * c[i]
+        c[j] = acc / r[j][j]
+    from .shapes import stack
+    return stack(c)
+
+
+def fnp_sum(x, axis=None):
+    return sum_(x, axis=axis)
+
+
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    """Least-squares polynomial fit of degree ``deg`` (``jax.numpy.polyfit``): the
+    coefficients, highest power first (one column per column of a 2-D ``y``).
+
+    Args:
+      x: sample points (1-D); y: values (1-D or 2-D with one column per fit);
+      deg: static degree; w: optional weights of the samples.
+
+    Returns:
+      The coefficients (``full`` and ``cov`` outputs are not supported).
+
+    Example:
+        >>> fnp.polyfit(fnp.array([0.0, 1.0, 2.0]), fnp.array([1.0, 3.0, 5.0]), 1)
+        Array([2., 1.], dtype=float32)
+    """
+    if full or cov:
+        raise NotImplementedError("[polyfit] full=True and cov=True are not supported")
+    deg = int(deg)
+    if deg < 0:
+        raise ValueError("[polyfit] expected deg >= 0")
+    x, y = promote_dtypes_inexact(x, y)
+    x, y = as_array(x), as_array(y)
+    if aval(x).ndim != 1 or aval(x).shape[0] == 0 or aval(y).shape[0] != aval(x).shape[0]:
+        raise ValueError(f"[polyfit] x must be 1-D and non-empty with y of the same length, "
+                         f"got {aval(x).shape} and {aval(y).shape}")
+    lhs = vander(x, deg + 1)
+    rhs = y
+    if w is not None:
+        wv = as_array(w).astype(aval(x).dtype)
+        lhs = lhs * wv[:, None]
+        rhs = rhs * (wv[:, None] if aval(rhs).ndim == 2 else wv)
+    scale = sqrt(sum_(lhs * lhs, axis=0))
+    coef = _qr_solve(lhs / scale[None, :], rhs)
+    return coef / (scale[:, None] if aval(coef).ndim == 2 else scale)
+
+
 # ---- windows --------------------------------------------------------------------------------
 
 def _window_n(api, M):
@@ -396,6 +461,6 @@ def unwrap(p, discont=None, axis=-1, period=2 * np.pi):
     return moveaxis(out, -1, axis)
 
 
-__all__ = ["polyval", "polyadd", "polysub", "polymul", "polydiv", "polyder", "polyint",
+__all__ = ["polyfit", "polyval", "polyadd", "polysub", "polymul", "polydiv", "polyder", "polyint",
            "poly", "vander", "hanning", "hamming", "blackman", "bartlett", "kaiser",
            "trapezoid", "gradient", "cov", "corrcoef", "ediff1d", "unwrap"]
