@@ -28,7 +28,9 @@ def _printing_loss(m, ordered=False):
 
 def _run_printed(capsys, m, make):
     capsys.readouterr()
-    out = make(m)
+    out = m.ft.block_until_ready(make(m))  # the program (and its callbacks) has finished
+    if m is JAX:
+        jax.effects_barrier()
     printed = capsys.readouterr().out
     return out, printed
 
@@ -67,7 +69,8 @@ def test_ordered_debug_print_order(capsys, name):
 
 def test_debug_print_capfd_under_jit(capfd):
     """The compiled program calls back into Python: the text reaches the process' stdout."""
-    ft.jit(lambda x: (ft.debug.print("value {}", x), x + 1)[1])(np.float32(5.0))
+    out = ft.jit(lambda x: (ft.debug.print("value {}", x), x + 1)[1])(np.float32(5.0))
+    out.block_until_ready()
     assert "value 5.0" in capfd.readouterr().out
 
 
@@ -80,7 +83,7 @@ def test_debug_print_static_and_pytree_args(capsys):
     outs = []
     for m in BOTH:
         capsys.readouterr()
-        m.jit(lambda x, m=m: f(m, x))(np.ones(2, np.float32))
+        m.ft.block_until_ready(m.jit(lambda x, m=m: f(m, x))(np.ones(2, np.float32)))
         outs.append(capsys.readouterr().out)
     assert outs[0] == outs[1]
 
@@ -90,7 +93,7 @@ def test_debug_print_survives_dead_code(capsys):
     def f(x):
         ft.debug.print("seen {}", x)
         return x * 3.0
-    ft.jit(ft.grad(ft.checkpoint(f)))(np.float32(2.0))
+    ft.jit(ft.grad(ft.checkpoint(f)))(np.float32(2.0)).block_until_ready()
     assert "seen 2.0" in capsys.readouterr().out
 
 
@@ -110,7 +113,7 @@ def test_debug_callback_values(m):
         m.ft.debug.callback(lambda v, w: seen.append((np.asarray(v), np.asarray(w))), x, x * 2)
         return x
 
-    m.jit(m.ft.vmap(f))(XS)
+    m.ft.block_until_ready(m.jit(m.ft.vmap(f))(XS))
     got = sorted(float(v) for v, _ in seen)
     assert got == [1.0, 2.0, 3.0]
     assert all(float(w) == 2 * float(v) for v, w in seen)
@@ -240,7 +243,7 @@ def test_io_callback_kept_when_unused():
     log = []
     f = lambda x: (functrans.experimental.io_callback(
         lambda v: log.append(1) or v, ft.ShapeDtypeStruct((), np.float32), x), x)[1]
-    ft.jit(f)(np.float32(1.0))
+    ft.jit(f)(np.float32(1.0)).block_until_ready()
     assert log == [1]
 
 
