@@ -12,6 +12,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._lax_control_flow import (  # noqa: F401  (control flow, re-exported; map at the end)
+    associative_scan,
+    cond,
+    fori_loop,
+    scan,
+    switch,
+    while_loop,
+)
 from .core import dtypes
 from .core.array import Array, aval_of
 from .core.ir import ShapedArray
@@ -650,3 +658,7 @@ def optimization_barrier(operand):
     from .tree_util import tree_flatten, tree_unflatten
     leaves, tree = tree_flatten(operand)
     return tree_unflatten(tree, bind(_ew.optimization_barrier_p, *leaves))
+
+
+# last, because the module-level code above uses the builtin map
+from ._lax_control_flow import map  # noqa: E402, F401, A004  (jax.lax.map)

@@ -39,6 +39,10 @@ def _pp_param(value, indent: int) -> str:
         value = value.jaxpr
     if isinstance(value, Jaxpr):
         return _pp(value, _Names(), indent + 4)
+    if isinstance(value, tuple) and value and all(
+            isinstance(v, ClosedJaxpr | Jaxpr) for v in value):  # cond branches
+        pad = " " * (indent + 4)
+        return "(\n" + "".join(f"{pad}{_pp_param(v, indent)}\n" for v in value) + pad + ")"
     if isinstance(value, np.dtype):
         return str(value)
     if isinstance(value, type) and issubclass(value, np.generic):

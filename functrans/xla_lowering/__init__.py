@@ -5,6 +5,7 @@ from . import (  # noqa: F401  # noqa: F401
     bitwise,
     call,
     callbacks,
+    control_flow,
     cumulative,
     custom_derivatives,  # noqa: F401
     dot,
