@@ -254,3 +254,21 @@ def test_callback_jaxpr_and_lowering():
     closed = ft.make_jaxpr(f)(np.float32(1.0))
     text = str(lower.lower_to_module(closed, host_callbacks=[]))
     assert "xla_ffi_python_cpu_callback" in text and "has_side_effect = true" in text
+
+
+def test_debug_print_in_scan_under_grad(capsys):
+    """Ordered prints inside a scan body, under grad and jit(grad): the forward values,
+    once per step, in order (as JAX prints them)."""
+    def make(m):
+        def f(x):
+            def body(c, xi):
+                m.ft.debug.print("step {} {}", c, xi, ordered=True)
+                return c * xi, c
+            return m.lax.scan(body, 1.0, x)[0]
+        return f
+    xs = np.arange(1.0, 4.0, dtype=np.float32)
+    for wrap in (lambda m, g: g, lambda m, g: m.jit(g)):
+        (a, pa), (b, pb) = [_run_printed(capsys, m, lambda m: wrap(m, m.ft.grad(make(m)))(xs))
+                            for m in BOTH]
+        assert_close(a, b)
+        assert pa == pb and pa.count("step") == 3
