@@ -39,6 +39,7 @@ from ._misc_api import (  # noqa: F401
     closure_convert,
     custom_gradient,
     device_count,
+    effects_barrier,
     ensure_compile_time_eval,
     jacobian,
     local_device_count,

@@ -213,3 +213,10 @@ checkpoint_policies = SimpleNamespace(
     save_and_offload_only_these_names=_unsupported_policy("save_and_offload_only_these_names"),
     save_from_both_policies=_unsupported_policy("save_from_both_policies"),
 )
+
+
+def effects_barrier() -> None:
+    """Wait until the host callbacks (``debug.print``, ``io_callback``, ...) of every
+    compiled program run so far have happened (``jax.effects_barrier``)."""
+    from .xla_lowering.runtime import effects_barrier as barrier
+    barrier()

@@ -163,8 +163,37 @@ def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
         callbacks: list = []
         module = lower_to_module(closed, name, donated=donated, host_callbacks=callbacks)
         text = str(module)
-        exe = Executable(compile_module(module, device, host_callbacks=callbacks),
-                         closed.out_avals, device, text)
+        cls = _CallbackExecutable if callbacks else Executable
+        exe = cls(compile_module(module, device, host_callbacks=callbacks),
+                  closed.out_avals, device, text)
         exe.host_callbacks = callbacks
         per_jaxpr[key] = exe
     return exe
+
+
+_in_flight: list = []  # outputs of recent runs of programs with host callbacks
+
+
+class _CallbackExecutable(Executable):
+    """A program that calls back into Python: each run keeps a completion token until
+    ``effects_barrier`` waits for it (plain executables pay nothing for this)."""
+
+    __slots__ = ()
+
+    def execute(self, buffers: list) -> list:
+        results = self.loaded.execute_sharded(buffers, with_tokens=True)
+        _in_flight[:] = [*_in_flight[-15:], results.consume_token()]
+        return results.consume_with_handlers(self.handlers)
+
+    def call_on_buffers(self, bufs: list) -> list[Array]:
+        outs = self.execute(bufs)
+        return [Array(None, a, b, self.device) for a, b in zip(self.out_avals, outs,
+                                                               strict=True)]
+
+
+def effects_barrier() -> None:
+    """Wait until every program run so far that calls host callbacks has finished (so
+    their prints and side effects have happened)."""
+    tokens, _in_flight[:] = list(_in_flight), []
+    for token in tokens:
+        token.block_until_ready()
