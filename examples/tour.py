@@ -1,5 +1,5 @@
 """A tour of functrans: trace, print, lower, run eagerly and compiled, and time it
-against NumPy and JAX. Later sections (autodiff, vmap) run when those exist.
+against NumPy and JAX; then autodiff, vmap and pmap.
 
 Run: make demo   (or .venv/bin/python examples/tour.py)
 """
@@ -10,6 +10,8 @@ import os
 import time
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+# Four simulated CPU devices, for the pmap section (real accelerators need no flag).
+os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=4")
 
 import numpy as np  # noqa: E402
 
@@ -92,7 +94,7 @@ def main():
         pass
     print(line)
 
-    for extra in (_autodiff_tour, _vmap_tour, _control_flow_tour):
+    for extra in (_autodiff_tour, _vmap_tour, _control_flow_tour, _pmap_tour):
         extra(params, x, y)
 
 
@@ -160,6 +162,25 @@ def _control_flow_tour(params, x, y):
         max_steps=20)
     print("grad of a bounded while_loop (max_steps=20) at 9:",
           round(float(ft.grad(bounded)(9.0)), 6), "(1 / (2 sqrt 9) = 0.166667)")
+
+
+def _pmap_tour(params, x, y):
+    section("8. pmap: data-parallel SGD over the devices")
+    n = len(ft.devices())
+
+    def step(p, xb, yb):  # on each device: its block of the batch, gradients averaged
+        g = ft.grad(loss)(p, xb, yb)
+        g = lax.pmean(g, "batch")
+        return ft.tree_util.tree_map(lambda w, d: w - 0.1 * d, p, g)
+    xs, ys = x[:n * 16].reshape(n, 16, -1), y[:n * 16].reshape(n, 16, -1)
+    new = ft.pmap(step, "batch", in_axes=(None, 0, 0))(params, xs, ys)
+    w0 = new[0][0]
+    print(f"{n} devices; a result keeps one buffer per device:",
+          [str(s.device) for s in w0.addressable_shards])
+    whole = ft.tree_util.tree_map(lambda w, d: w - 0.1 * d, params,
+                                  ft.grad(loss)(params, x[:n * 16], y[:n * 16]))
+    err = float(fnp.max(fnp.abs(w0[0] - whole[0][0])))
+    print(f"the same step on one device over the whole batch: max abs diff {err:.2e}")
 
 
 if __name__ == "__main__":

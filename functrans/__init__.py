@@ -9,6 +9,7 @@ arrays, lowered to XLA.
 from . import (  # noqa: F401
     _array_methods,  # noqa: F401
     debug,
+    distributed,
     dtypes,
     experimental,
     lax,
@@ -38,14 +39,13 @@ from ._misc_api import (  # noqa: F401
     clear_caches,
     closure_convert,
     custom_gradient,
-    device_count,
     effects_barrier,
     ensure_compile_time_eval,
     jacobian,
-    local_device_count,
     named_call,
     typeof,
 )
+from ._pmap_api import pmap  # noqa: F401
 from ._vmap_api import vmap  # noqa: F401
 from .api import (  # noqa: F401
     ShapeDtypeStruct,
@@ -61,6 +61,7 @@ from .api import (  # noqa: F401
 from .core.array import Array  # noqa: F401
 from .core.dtypes import float0  # noqa: F401
 from .core.trace import ConcretizationTypeError, UnexpectedTracerError  # noqa: F401
+from .distributed import device_count, local_device_count  # noqa: F401
 from .higher_order.checkpoint import checkpoint, remat  # noqa: F401
 from .higher_order.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from .interpreters import eval as _eval  # noqa: F401  (installs the root trace)

@@ -1,5 +1,5 @@
-"""Small top-level names of the API (``jax.*``): ``jacobian``, device counts,
-``clear_caches``, ``closure_convert``, ``custom_gradient``, ``named_call``,
+"""Small top-level names of the API (``jax.*``): ``jacobian``, ``clear_caches``,
+``closure_convert``, ``custom_gradient``, ``named_call``,
 ``ensure_compile_time_eval``, ``typeof`` and ``checkpoint_policies``."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 from ._autodiff_api import jacrev
-from .api import abstractify, devices, flatten_fun
+from .api import abstractify, flatten_fun
 from .core.ir import ShapedArray
 from .core.trace import Trace, Tracer, bind, current_trace, set_current_trace
 from .higher_order.custom_derivatives import custom_vjp
@@ -20,16 +20,6 @@ from .interpreters.staging import eval_jaxpr, trace_to_jaxpr
 from .tree_util import tree_flatten, tree_unflatten
 
 jacobian = jacrev
-
-
-def device_count(backend: str | None = None) -> int:
-    """The number of devices of ``backend`` (default: the default backend)."""
-    return len(devices(backend))
-
-
-def local_device_count(backend: str | None = None) -> int:
-    """The number of devices this process can address (all of them, single-process)."""
-    return len(devices(backend))
 
 
 # (module, attribute) of every cache keyed by functions or jaxprs; missing ones are skipped.

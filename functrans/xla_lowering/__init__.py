@@ -5,6 +5,7 @@ from . import (  # noqa: F401  # noqa: F401
     bitwise,
     call,
     callbacks,
+    collectives,
     control_flow,
     cumulative,
     custom_derivatives,  # noqa: F401
@@ -12,6 +13,7 @@ from . import (  # noqa: F401  # noqa: F401
     eager,
     elementwise,
     indexing,
+    pmap,
     reductions,
     shapes,
     sorting,
