@@ -8,12 +8,16 @@ arrays, lowered to XLA.
 
 from . import (  # noqa: F401
     _array_methods,  # noqa: F401
+    debug,
     distributed,
+    dtypes,
+    experimental,
     lax,
     numpy,
     random,
     scipy,
     test_util,  # noqa: F401
+    tree,
     tree_util,
 )
 from . import higher_order as _higher_order  # noqa: F401
@@ -30,6 +34,18 @@ from ._autodiff_api import (  # noqa: F401
     linearize,
     value_and_grad,
     vjp,
+)
+from ._callback_api import pure_callback  # noqa: F401
+from ._misc_api import (  # noqa: F401
+    checkpoint_policies,
+    clear_caches,
+    closure_convert,
+    custom_gradient,
+    effects_barrier,
+    ensure_compile_time_eval,
+    jacobian,
+    named_call,
+    typeof,
 )
 from ._pmap_api import pmap  # noqa: F401
 from ._vmap_api import vmap  # noqa: F401
@@ -56,7 +72,9 @@ from .core.config import (  # noqa: F401
     numpy_dtype_promotion,
     numpy_rank_promotion,
 )
+from .core.dtypes import float0  # noqa: F401
 from .core.trace import ConcretizationTypeError, UnexpectedTracerError  # noqa: F401
+from .distributed import device_count, local_device_count  # noqa: F401
 from .higher_order.checkpoint import checkpoint, remat  # noqa: F401
 from .higher_order.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from .interpreters import eval as _eval  # noqa: F401  (installs the root trace)

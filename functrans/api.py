@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -201,6 +202,8 @@ class Jitted:
     """A jit-compiled function: traced once per (pytree structure, avals, static args),
     compiled once per device, dispatched from a cache afterwards."""
 
+    instances: weakref.WeakSet = weakref.WeakSet()  # for clear_caches
+
     def __init__(self, fun, static_argnums=(), static_argnames=(), donate_argnums=()):
         functools.update_wrapper(self, fun)
         self.fun = fun
@@ -213,6 +216,7 @@ class Jitted:
         self.fast_cache: dict = {}
         self.simple = not (self.static.nums or self.static.names or self.donate_argnums)
         self.fast_epoch = config.epoch  # fast_cache holds entries made under this config
+        Jitted.instances.add(self)
 
     def _entry(self, args, kwargs):
         leaves, in_tree, avals, skey = _trace_flat(self.fun, self.static, args, kwargs, "jit")

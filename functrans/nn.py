@@ -238,3 +238,16 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
     hot = fnp.equal(xb, classes)
     out_dtype = dtypes.default_float() if dtype is None else np.dtype(dtype)
     return lax.convert_element_type(hot, out_dtype)
+
+
+from ._nn_extra import (  # noqa: E402, F401  (more of jax.nn)
+    dot_product_attention,
+    identity,
+    log1mexp,
+    logmeanexp,
+    mish,
+    sparse_plus,
+    sparse_sigmoid,
+    squareplus,
+    tanh,
+)

@@ -26,6 +26,9 @@ vmap_rules: dict = {}
 partial_eval_rules: dict = {}
 lowering_rules: dict = {}
 
+# Primitives with side effects (host callbacks): never removed as dead code.
+effectful_primitives: set = set()
+
 # Primitives that have no rule of a kind on purpose: {kind: {prim: reason}}.
 no_rule_reasons: dict[str, dict] = {"jvp": {}, "transpose": {}, "vmap": {}, "lowering": {}}
 

@@ -48,7 +48,8 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True,
         pass, so XLA does not undo the rematerialization by common-subexpression
         elimination (``jax.checkpoint``'s default).
       static_argnums: positional arguments that are Python values (baked into the trace).
-      policy: only ``None`` (save nothing) is supported.
+      policy: ``None`` or ``checkpoint_policies.nothing_saveable`` (save nothing), or
+        ``everything_saveable`` (no rematerialization); other policies are not supported.
 
     Returns:
       A function with ``fun``'s signature.
@@ -57,8 +58,13 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True,
         >>> f = checkpoint(lambda x: fnp.sin(fnp.sin(x)))
         >>> grad(f)(1.0)  # sin(sin x) recomputed in the backward pass
     """
-    if policy is not None:
-        raise NotImplementedError("[checkpoint] policies are not supported; use policy=None")
+    saves = getattr(policy, "_functrans_saves", None) if policy is not None else "nothing"
+    if saves == "everything":
+        return fun
+    if saves != "nothing":
+        name = getattr(policy, "__name__", repr(policy))
+        raise NotImplementedError(f"[checkpoint] policy {name} is not supported; use "
+                                  "policy=None (save nothing) or everything_saveable")
     nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @functools.wraps(fun)

@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable, Sequence
 
 from ..core.ir import ClosedJaxpr, Jaxpr, ShapedArray
-from ..core.registry import partial_eval_rules
+from ..core.registry import effectful_primitives, partial_eval_rules
 from ..core.trace import Tracer, bind, current_trace, new_trace
 from .jvp import JVPTrace, JVPTracer, Zero, instantiate, is_differentiable, zero_for
 from .staging import (
@@ -174,7 +174,7 @@ def dce_closed(closed: ClosedJaxpr, keep: tuple[bool, ...]) -> ClosedJaxpr:
         live = {v for v in outvars if type(v) is Var}
         eqns = []
         for eqn in reversed(jaxpr.eqns):
-            if any(v in live for v in eqn.outvars):
+            if any(v in live for v in eqn.outvars) or eqn.primitive in effectful_primitives:
                 eqns.append(eqn)
                 live.update(x for x in eqn.inputs if type(x) is Var)
         hit = per[keep] = ClosedJaxpr(

@@ -249,8 +249,15 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
                       ShapedArray(r.shape, idx if k else val))
                 for k, r in enumerate(res)]
         return outs[0] if len(outs) == 1 else tuple(outs)
-    if return_index or return_inverse or return_counts or axis is not None:
-        raise NotImplementedError("[unique] with size= only returns the values")
+    if axis is not None:
+        raise NotImplementedError("[unique] axis= with size= is not supported")
+    if return_index or return_inverse or return_counts:
+        from .setops import _unique_parts
+        parts = _unique_parts(ravel(ar), int(size), fill_value)
+        inverse = lax.reshape(parts.inverse_indices, aval(as_array(ar)).shape)
+        flags = ((parts.indices, return_index), (inverse, return_inverse),
+                 (parts.counts, return_counts))
+        return (parts.values, *[p for p, flag in flags if flag])
     from .ufuncs import not_equal, where
     s = sort(ravel(ar))
     n = aval(s).shape[0]

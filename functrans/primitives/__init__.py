@@ -3,6 +3,7 @@ registers every primitive's rules."""
 
 from . import (  # noqa: F401  # noqa: F401
     bitwise,
+    callbacks,
     collectives,  # noqa: F401
     complex_ops,
     conv,

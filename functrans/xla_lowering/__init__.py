@@ -4,6 +4,7 @@ execution into core's tables. The only package that imports jax/jaxlib."""
 from . import (  # noqa: F401  # noqa: F401
     bitwise,
     call,
+    callbacks,
     collectives,
     complex_ops,
     control_flow,

@@ -93,6 +93,8 @@ class ModuleContext:
         self.num_replicas = num_replicas
         self.axis_env = list(axis_env)  # [(axis_name, size)] for pmap collectives
         self.channel = 0
+        self.host_callbacks: list = []  # Python functions the module calls (callbacks.py)
+        self.callback_tokens: list = []  # [(block, token)] ordering ordered callbacks
 
     def next_channel(self) -> int:
         self.channel += 1
@@ -133,8 +135,10 @@ def lower_closed(mctx: ModuleContext, closed: ClosedJaxpr, args: Sequence[ir.Val
 
 def lower_to_module(closed: ClosedJaxpr, name: str = "main", num_replicas: int = 1,
                     axis_env: Sequence = (), donated: Sequence[bool] = (),
-                    in_avals: Sequence[ShapedArray] | None = None) -> ir.Module:
-    """A StableHLO module whose public ``main`` computes ``closed``."""
+                    in_avals: Sequence[ShapedArray] | None = None,
+                    host_callbacks: list | None = None) -> ir.Module:
+    """A StableHLO module whose public ``main`` computes ``closed``. The host callbacks it
+    calls are appended to ``host_callbacks`` (to pass to the compiler)."""
     in_avals = list(in_avals or closed.in_avals)
     with ir_context(), ir.Location.unknown():
         module = ir.Module.create()
@@ -153,6 +157,8 @@ def lower_to_module(closed: ClosedJaxpr, name: str = "main", num_replicas: int =
                 mctx = ModuleContext(num_replicas, axis_env)
                 outs = lower_closed(mctx, closed, list(block.arguments))
                 func.ReturnOp(outs)
+    if host_callbacks is not None:
+        host_callbacks.extend(mctx.host_callbacks)
     return module
 
 

@@ -85,10 +85,14 @@ class PmapExecutable:
         if len(devs) < n_rep:
             raise ValueError(device_count_error(n_rep, len(devs), devices is not None))
         devs = devs[:n_rep]
+        callbacks: list = []  # host callbacks (debug.print, ...) called by the program
         module = lower_to_module(jaxpr, f"pmap_{name}", num_replicas=n_rep,
-                                 axis_env=[(axis_name, global_axis_size)], donated=donated)
+                                 axis_env=[(axis_name, global_axis_size)], donated=donated,
+                                 host_callbacks=callbacks)
         self.text = str(module)
-        self.loaded = runtime.compile_module(module, None, n_rep, devs)
+        self.loaded = runtime.compile_module(module, None, n_rep, devs,
+                                             host_callbacks=callbacks)
+        self.host_callbacks = callbacks
         me = runtime.process_index()
         self.replicas = [r for r in range(n_rep) if devs[r].process_index == me]
         self.devices = [devs[r] for r in self.replicas]

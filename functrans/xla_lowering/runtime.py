@@ -134,13 +134,14 @@ backend.block = _block
 class Executable:
     """A compiled program: call it with device buffers, get device buffers back."""
 
-    __slots__ = ("loaded", "out_avals", "device", "text", "handlers")
+    __slots__ = ("loaded", "out_avals", "device", "text", "handlers", "host_callbacks")
 
     def __init__(self, loaded, out_avals: Sequence[ShapedArray], device, text: str):
         self.loaded = loaded
         self.out_avals = list(out_avals)
         self.device = device
         self.text = text
+        self.host_callbacks: list = []  # kept alive as long as the executable
         sharding = _sharding(device)
         self.handlers = [_xc.array_result_handler(_jax_aval(a.shape, a.dtype), sharding,
                                                   committed=True, _skip_checks=True)
@@ -177,7 +178,7 @@ def input_buffer(x, device):
     return to_device(as_numpy(x, "jit"), device)[0]
 
 
-def compile_module(module, device, num_replicas: int = 1, devices_=None):
+def compile_module(module, device, num_replicas: int = 1, devices_=None, host_callbacks=()):
     global devices_used
     devices_used = True
     options = _xc.CompileOptions()
@@ -185,6 +186,9 @@ def compile_module(module, device, num_replicas: int = 1, devices_=None):
     devs = devices_ or [device]
     options.device_assignment = _xc.DeviceAssignment.create(
         np.asarray([[d.id] for d in devs], dtype=np.int32))
+    if host_callbacks:
+        return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options,
+                                         host_callbacks=list(host_callbacks))
     return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
 
 
@@ -244,12 +248,44 @@ def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
     key = (device, donated, config.trace_key())
     exe = per_jaxpr.get(key)
     if exe is None:
+        callbacks: list = []
         try:
-            module = lower_to_module(closed, name, donated=donated)
+            module = lower_to_module(closed, name, donated=donated, host_callbacks=callbacks)
         except split_execution[:1]:  # a jit of a pmap: no single program
             exe = per_jaxpr[key] = split_execution[1](closed, device)
             return exe
         text = str(module)
-        exe = Executable(compile_module(module, device), closed.out_avals, device, text)
+        cls = _CallbackExecutable if callbacks else Executable
+        exe = cls(compile_module(module, device, host_callbacks=callbacks),
+                  closed.out_avals, device, text)
+        exe.host_callbacks = callbacks
         per_jaxpr[key] = exe
     return exe
+
+
+_in_flight: list = []  # outputs of recent runs of programs with host callbacks
+
+
+class _CallbackExecutable(Executable):
+    """A program that calls back into Python: each run keeps a completion token until
+    ``effects_barrier`` waits for it (plain executables pay nothing for this)."""
+
+    __slots__ = ()
+
+    def execute(self, buffers: list) -> list:
+        results = self.loaded.execute_sharded(buffers, with_tokens=True)
+        _in_flight[:] = [*_in_flight[-15:], results.consume_token()]
+        return results.consume_with_handlers(self.handlers)
+
+    def call_on_buffers(self, bufs: list) -> list[Array]:
+        outs = self.execute(bufs)
+        return [Array(None, a, b, self.device) for a, b in zip(self.out_avals, outs,
+                                                               strict=True)]
+
+
+def effects_barrier() -> None:
+    """Wait until every program run so far that calls host callbacks has finished (so
+    their prints and side effects have happened)."""
+    tokens, _in_flight[:] = list(_in_flight), []
+    for token in tokens:
+        token.block_until_ready()
