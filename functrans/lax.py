@@ -233,6 +233,14 @@ def full(shape: Sequence[int], fill_value, dtype=None):
     return broadcast(convert_element_type(fill_value, dtype), tuple(shape))
 
 
+def full_like(x, fill_value, dtype=None, shape=None):
+    """An array like ``x`` (its shape and dtype unless given) filled with ``fill_value``
+    (``jax.lax.full_like``). Example: ``lax.full_like(x, 0)``"""
+    a = x.aval if isinstance(x, Tracer) else aval_of(x)
+    return full(a.shape if shape is None else shape, fill_value,
+                a.dtype if dtype is None else dtype)
+
+
 def _shape(x) -> tuple[int, ...]:
     if isinstance(x, _PY_SCALARS):
         return ()
@@ -612,41 +620,33 @@ scatter, scatter_add, scatter_mul, scatter_min, scatter_max = map(
                _ix.scatter_max_p))
 
 
-# ---- stop_gradient ------------------------------------------------------------------------
-
-def _stop_gradient_impl(x):
-    return x
-
-
-def _make_stop_gradient():
-    from .higher_order.custom_derivatives import custom_jvp
-    stop = custom_jvp(_stop_gradient_impl)
-    stop.defjvp(lambda primals, tangents: (stop(primals[0]),
-                                           bind1(_ew.mul_p, tangents[0],
-                                                 _scalar_as(0, aval_of(tangents[0]).dtype)
-                                                 if not isinstance(tangents[0], Tracer)
-                                                 else _scalar_as(0, tangents[0].dtype))))
-    return stop
-
-
-_stop_gradient = None
-
+# ---- stop_gradient, optimization_barrier ---------------------------------------------------
 
 def stop_gradient(x):
-    """``x`` with a zero derivative (``jax.lax.stop_gradient``), over pytrees.
+    """``x`` with a zero derivative (``jax.lax.stop_gradient``), over pytrees. Its tangent
+    is a symbolic zero, so nothing downstream multiplies by a materialized zero.
 
     Example:
         >>> grad(lambda x: x * lax.stop_gradient(x))(3.0)
         Array(3., dtype=float32)
     """
-    global _stop_gradient
     from .tree_util import tree_map
-    if _stop_gradient is None:
-        _stop_gradient = _make_stop_gradient()
 
     def leaf(v):
         if isinstance(v, builtins.bool | builtins.int | builtins.float) or not dtypes.is_inexact(
                 (v.aval if isinstance(v, Tracer) else aval_of(v)).dtype):
             return v
-        return _stop_gradient(v)
+        return bind1(_ew.stop_gradient_p, v)
     return tree_map(leaf, x)
+
+
+def optimization_barrier(operand):
+    """The identity on a pytree of arrays that XLA may not fuse or reorder computations
+    across (``jax.lax.optimization_barrier``).
+
+    Example:
+        >>> a, b = lax.optimization_barrier((x, y))
+    """
+    from .tree_util import tree_flatten, tree_unflatten
+    leaves, tree = tree_flatten(operand)
+    return tree_unflatten(tree, bind(_ew.optimization_barrier_p, *leaves))

@@ -16,6 +16,7 @@ import numpy as np
 from . import lax
 from . import numpy as fnp
 from .core import dtypes
+from .higher_order.custom_derivatives import custom_jvp
 from .numpy._util import as_array, aval, promote_dtypes_inexact
 
 
@@ -24,15 +25,36 @@ def _inexact(x):
     return as_array(x)
 
 
+def _select_tangent(keep, t):
+    return lax.select(keep, t, lax.full_like(t, 0))
+
+
+@custom_jvp
 def relu(x):
-    """``max(x, 0)`` (``jax.nn.relu``). Example: ``fnn.relu(fnp.array([-1.0, 2.0]))``"""
+    """``max(x, 0)`` (``jax.nn.relu``), with JAX's derivative: 0 at ``x == 0``, by selection
+    (so an infinite cotangent from ``sqrt(relu(x))`` at 0 gives 0, not NaN).
+
+    Example: ``fnn.relu(fnp.array([-1.0, 2.0]))``"""
     (x,) = fnp._util.promote_dtypes(x)
     return fnp.maximum(x, 0)
 
 
+@relu.defjvp
+def _relu_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return relu(x), _select_tangent(fnp.greater(x, 0), t)
+
+
+@custom_jvp
 def relu6(x):
-    """``min(max(x, 0), 6)`` (``jax.nn.relu6``)."""
-    return fnp.minimum(relu(x), 6)
+    """``min(max(x, 0), 6)`` (``jax.nn.relu6``); derivative 0 at 0 and 6, as JAX."""
+    return fnp.minimum(fnp.maximum(x, 0), 6.0)
+
+
+@relu6.defjvp
+def _relu6_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return relu6(x), _select_tangent(fnp.logical_and(fnp.greater(x, 0), fnp.less(x, 6)), t)
 
 
 def sigmoid(x):

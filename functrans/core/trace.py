@@ -73,11 +73,18 @@ class ConcretizationTypeError(TypeError):
     pass
 
 
+class SuspendedTraceError(Exception):
+    """A tracer of a suspended trace was used: a custom derivative rule running for that
+    trace (with its parent current) met a value the custom function closes over. The
+    caller catches it and takes the general path."""
+
+
 class Trace:
     """Base of every interpreter's trace. Subclasses implement ``lift`` and
     ``process_primitive``; ``name`` says which transformation it is."""
 
     name = "trace"
+    suspended = False  # True while a custom rule runs for it (see check_alive)
 
     def __init__(self, parent: Trace | None):
         self.parent = parent
@@ -113,6 +120,8 @@ class Trace:
 
 
 def check_alive(x: Tracer) -> None:
+    if x._trace.suspended:
+        raise SuspendedTraceError(x)
     if not x._trace.alive:
         trace = x._trace
         of = f" of {trace.label}" if getattr(trace, "label", "") else ""

@@ -33,8 +33,10 @@ from ..core.registry import (
     transpose_rules,
     vmap_rules,
 )
-from ..core.trace import Primitive, bind
-from ..interpreters.jvp import instantiate, is_differentiable, jvp_flat, zero_for
+from ..core.trace import Primitive, SuspendedTraceError, bind, current_trace
+from ..interpreters.eval import EvalTrace
+from ..interpreters.jvp import JVPTrace, JVPTracer, Zero, instantiate, is_differentiable, jvp_flat, zero_for
+from ..interpreters.linearize import PartialEvalTrace
 from ..interpreters.staging import eval_closed, stage
 from ..interpreters.transpose import UndefinedPrimal, backward_pass
 from ..interpreters.vmap import _batched_aval, batch_fun, batch_jaxpr
@@ -113,6 +115,57 @@ def _add_tangents(touts, extra, out_avals):
     return res
 
 
+# ---- the direct paths: eagerly the function itself, under jvp the rule alone (as JAX) -------
+
+class _Fallback(Exception):
+    """The direct jvp path does not apply (a closed-over or non-differentiable argument
+    carries a tangent): take the general path, which traces the function."""
+
+
+def _split_jvp_args(trace: JVPTrace, cf, args):
+    """``(nondiff, primal leaves, tangent leaves, in_tree)`` of a call under ``trace``."""
+    nondiff, dyn = _split_nondiff(args, cf.nondiff_argnums)
+    if any(isinstance(x, JVPTracer) and x._trace is trace for x in tree_flatten(nondiff)[0]):
+        raise _Fallback
+    leaves, in_tree = tree_flatten(dyn)
+    pairs = [trace.unpack(x) for x in leaves]
+    return nondiff, [p for p, _ in pairs], [t for _, t in pairs], in_tree
+
+
+def _run_suspended(trace: JVPTrace, fn, *args):
+    """``fn(*args)`` with ``trace``'s parent current; a tracer of ``trace`` met on the way
+    (a value the custom function closes over) raises ``_Fallback``."""
+    trace.suspended = True
+    try:
+        with trace.in_parent():
+            return fn(*args)
+    except SuspendedTraceError as e:
+        if e.args and e.args[0]._trace is trace:
+            raise _Fallback from None
+        raise
+    finally:
+        trace.suspended = False
+
+
+def _direct_call(cf, args, jvp_direct):
+    """Run a custom function as JAX does where it can: eagerly, the Python function on
+    concrete values; under jvp (hence grad), only its rule. ``None``: take the general
+    path (tracing the function into a jaxpr)."""
+    trace = current_trace()
+    if type(trace) is EvalTrace:
+        return (cf.fun(*args),)
+    if type(trace) is PartialEvalTrace and not any(
+            trace.is_unknown(x) for x in tree_flatten(args)[0]):
+        with trace.in_parent():  # known values (e.g. the primals under grad): run them now
+            return (cf(*args),)
+    if type(trace) is JVPTrace:
+        try:
+            return (jvp_direct(trace, args),)
+        except _Fallback:
+            return None
+    return None
+
+
 # ---- custom_jvp -------------------------------------------------------------------------
 
 class custom_jvp:  # noqa: N801 (jax name)
@@ -155,6 +208,9 @@ class custom_jvp:  # noqa: N801 (jax name)
         if self.jvp is None:
             raise AttributeError(f"[custom_jvp] no jvp rule defined for {self.__name__}; "
                                  "call defjvp or defjvps")
+        direct = _direct_call(self, args, self._jvp_direct)
+        if direct is not None:
+            return direct[0]
         nondiff, dyn = _split_nondiff(args, self.nondiff_argnums)
         closed, consts, leaves, in_tree, out_tree = _trace_call(
             self.fun, self.nondiff_argnums, nondiff, dyn, "custom_jvp")
@@ -162,6 +218,20 @@ class custom_jvp:  # noqa: N801 (jax name)
         outs = bind(custom_jvp_call_p, *consts, *leaves, call_jaxpr=closed, jvp=rule,
                     num_consts=len(consts))
         return tree_unflatten(out_tree, outs)
+
+
+    def _jvp_direct(self, trace: JVPTrace, args):
+        """Under jvp: the user's rule on (primals, tangents), never the function."""
+        nondiff, primals, tangents, in_tree = _split_jvp_args(trace, self, args)
+        if all(isinstance(t, Zero) for t in tangents):
+            return _run_suspended(trace, self, *_merge(
+                self.nondiff_argnums, nondiff, tree_unflatten(in_tree, primals)))
+        rule = functools.partial(_user_jvp, self, nondiff, in_tree, None)
+        tangents = [instantiate(t) for t in tangents]
+        outs, touts, out_tree = _run_suspended(trace, rule, primals, tangents)
+        return tree_unflatten(out_tree, [trace._wrap(p, t if is_differentiable(_ops.aval(p))
+                                                     else None)
+                                         for p, t in zip(outs, touts, strict=True)])
 
 
 def _zeros_like_tree(tree):
@@ -175,6 +245,8 @@ def _user_jvp(cj: custom_jvp, nondiff, in_tree, out_tree, primals, tangents):
     out, tout = cj.jvp(*nondiff, tuple(p_tree), tuple(t_tree))
     out_leaves, o_tree = tree_flatten(out)
     t_leaves, t_tree2 = tree_flatten(tout)
+    direct = out_tree is None  # called without tracing the function: its rule sets the tree
+    out_tree = o_tree if direct else out_tree
     if o_tree != out_tree or t_tree2 != out_tree:
         raise TypeError(f"[custom_jvp] the jvp rule of {cj.__name__} must return (primal_out, "
                         f"tangent_out) with the output structure {out_tree}; got {o_tree} and "
@@ -185,7 +257,7 @@ def _user_jvp(cj: custom_jvp, nondiff, in_tree, out_tree, primals, tangents):
             raise TypeError(f"[custom_jvp] the jvp rule of {cj.__name__} returned a tangent "
                             f"{ta.str_short()} for a primal output {pa.str_short()}; they "
                             "must have equal shapes and dtypes")
-    return out_leaves, t_leaves
+    return (out_leaves, t_leaves, out_tree) if direct else (out_leaves, t_leaves)
 
 
 def _custom_jvp_call_jvp(primals, tangents, *, call_jaxpr, jvp, num_consts):
@@ -226,6 +298,9 @@ class custom_vjp:  # noqa: N801 (jax name)
         if self.fwd is None:
             raise AttributeError(f"[custom_vjp] no vjp rule defined for {self.__name__}; "
                                  "call defvjp(fwd, bwd)")
+        direct = _direct_call(self, args, self._jvp_direct)
+        if direct is not None:
+            return direct[0]
         nondiff, dyn = _split_nondiff(args, self.nondiff_argnums)
         closed, consts, leaves, in_tree, out_tree = _trace_call(
             self.fun, self.nondiff_argnums, nondiff, dyn, "custom_vjp")
@@ -233,6 +308,20 @@ class custom_vjp:  # noqa: N801 (jax name)
         outs = bind(custom_vjp_call_p, *consts, *leaves, call_jaxpr=closed, rules=rules,
                     num_consts=len(consts))
         return tree_unflatten(out_tree, outs)
+
+
+    def _jvp_direct(self, trace: JVPTrace, args):
+        """Under jvp (hence grad): ``fwd`` once, the tangents through ``custom_lin``; the
+        function itself is not called (as JAX)."""
+        nondiff, primals, tangents, in_tree = _split_jvp_args(trace, self, args)
+        if all(isinstance(t, Zero) for t in tangents):
+            return _run_suspended(trace, self, *_merge(
+                self.nondiff_argnums, nondiff, tree_unflatten(in_tree, primals)))
+        rules = _VJPRules(self, nondiff, in_tree, None, [_ops.aval(x) for x in primals])
+        tangents = [instantiate(t) for t in tangents]
+        outs, touts = _run_suspended(trace, _vjp_tangents, rules, primals, tangents)
+        return tree_unflatten(rules.out_tree, [trace._wrap(p, t)
+                                               for p, t in zip(outs, touts, strict=True)])
 
 
 class _VJPRules:
@@ -250,6 +339,8 @@ class _VJPRules:
             raise TypeError(f"[custom_vjp] fwd of {self.cv.__name__} must return a pair "
                             f"(output, residuals), got {type(res).__name__}")
         out_leaves, o_tree = tree_flatten(res[0])
+        if self.out_tree is None:  # called without tracing the function (the direct path)
+            self.out_tree = o_tree
         if o_tree != self.out_tree:
             raise TypeError(f"[custom_vjp] fwd of {self.cv.__name__} returned an output of "
                             f"structure {o_tree}, but the function returns {self.out_tree}")
@@ -279,13 +370,18 @@ class _VJPRules:
         return out
 
 
-def _custom_vjp_call_jvp(primals, tangents, *, call_jaxpr, rules, num_consts):
-    outs, res = rules.fwd(primals[num_consts:])
+def _vjp_tangents(rules, primals, tangents):
+    """``fwd`` on the primals; the tangents as ``custom_lin`` of the residuals."""
+    outs, res = rules.fwd(primals)
     diff = [is_differentiable(_ops.aval(o)) for o in outs]
     out_avals = tuple(_ops.aval(o).strip_weak_type() for o in outs)
-    touts = bind(custom_lin_p, *res, *tangents[num_consts:], rules=rules, num_res=len(res),
+    touts = bind(custom_lin_p, *res, *tangents, rules=rules, num_res=len(res),
                  out_avals=out_avals)
-    touts = [t if d else None for t, d in zip(touts, diff, strict=True)]
+    return outs, [t if d else None for t, d in zip(touts, diff, strict=True)]
+
+
+def _custom_vjp_call_jvp(primals, tangents, *, call_jaxpr, rules, num_consts):
+    outs, touts = _vjp_tangents(rules, primals[num_consts:], tangents[num_consts:])
     extra = _closure_tangents(call_jaxpr, num_consts, primals, tangents)
     return outs, _add_tangents(touts, extra, call_jaxpr.out_avals)
 

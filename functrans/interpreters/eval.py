@@ -15,7 +15,7 @@ import numpy as np
 
 from ..core.array import Array, as_numpy, aval_of
 from ..core.registry import abstract_eval_rules, device_impl_rules, impl_rules
-from ..core.trace import Trace, Tracer, _state, check_alive
+from ..core.trace import Trace, Tracer, UnexpectedTracerError, _state, check_alive
 
 try:  # NumPy 2: errstate is a context variable; setting it directly is ~10x cheaper
     from numpy._core._ufunc_config import _extobj_contextvar as _np_errstate
@@ -88,7 +88,12 @@ def _check_no_tracers(args) -> None:
     for x in args:
         if isinstance(x, Tracer):
             check_alive(x)
-            raise AssertionError(f"live tracer {x} reached eager evaluation")
+            raise UnexpectedTracerError(
+                f"[{x._trace.name}] a traced value {x.aval.str_short()} of an inner "
+                f"{x._trace.name} transformation reached eager evaluation outside it. This "
+                "happens when a custom_jvp/custom_vjp function closes over a value that is "
+                "being differentiated (its rule cannot see that value): pass the value as an "
+                "explicit argument of the custom function instead.")
 
 
 def _wrap(value, aval) -> Array:

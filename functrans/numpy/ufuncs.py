@@ -439,13 +439,13 @@ def heaviside(x1, x2, /):
 def fmax(x, y, /):
     """Elementwise maximum ignoring NaNs (``jax.numpy.fmax``)."""
     x, y = promote_and_broadcast(x, y, api="fmax")
-    return where(isnan(y), x, where(isnan(x), y, maximum(x, y)))
+    return where(logical_or(greater(x, y), isnan(y)), x, y)  # by selection, as JAX
 
 
 def fmin(x, y, /):
     """Elementwise minimum ignoring NaNs (``jax.numpy.fmin``)."""
     x, y = promote_and_broadcast(x, y, api="fmin")
-    return where(isnan(y), x, where(isnan(x), y, minimum(x, y)))
+    return where(logical_or(less(x, y), isnan(y)), x, y)  # by selection, as JAX
 
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):

@@ -123,6 +123,17 @@ def reduce_sum(x, axes):
     return bind1(_p("reductions", "reduce_sum_p"), x, axes=axes)
 
 
+def optimization_barrier(*xs) -> list:
+    return bind(_p("elementwise", "optimization_barrier_p"), *xs)
+
+
+def count_true(mask, axes, dtype):
+    """How many entries of bool ``mask`` are true over ``axes``, as ``dtype``, at least 1
+    (a divisor that is never 0)."""
+    counts = reduce_sum(convert(mask, dtype), axes)
+    return max_(counts, full_like(counts, 1))
+
+
 def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
     return bind1(_p("dot", "dot_general_p"), lhs, rhs, dimension_numbers=dimension_numbers,
                  precision=precision, preferred_element_type=preferred_element_type)
@@ -218,10 +229,11 @@ def sum_of_terms_jvp(prim, *terms):
 
 
 def zero_jvp(prim):
-    """The jvp rule of a piecewise-constant primitive (floor, sign, ...): zero tangent."""
+    """The jvp rule of a piecewise-constant primitive (floor, sign, ...): a symbolic zero
+    tangent (``None``), never a materialized one, so no ``0 * inf = nan`` downstream."""
     def jvp(primals, tangents, **params):
         outs = bind(prim, *primals, **params)
-        return outs, [full_like(o, 0) for o in outs]
+        return outs, [None] * len(outs)
     return jvp
 
 

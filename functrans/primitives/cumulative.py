@@ -11,6 +11,8 @@ from ..core.registry import jvp_rules, transpose_rules, vmap_rules
 from . import _ops as ops
 from ._batching import axis_param_vmap
 from ._builders import check_dtype, primitive
+from .reductions import argmax_p, argmin_p
+from .shapes import rev_p
 
 
 def _cumulative_abstract_eval(name: str, kind: str):
@@ -110,15 +112,29 @@ def _cumprod_jvp(primals, tangents, *, axis, reverse):
     return [out], [_masked_contract(_pair_mask(shape, axis, reverse), coeff, t, axis)]
 
 
-def _cum_extremum_jvp(prim):
-    """The tangent at the running extremum; equal contenders share it evenly."""
+def _cum_extremum_jvp(prim, arg_prim, fill):
+    """The tangent of the running extremum's position, by selection: for each output i,
+    ``arg_prim`` over the window of i (the others filled with ``fill``) picks the first
+    contender in scan order, and its tangent is taken. One reduction computes the position,
+    so XLA cannot disagree with itself (equality tests against the output can, when a fused
+    ``x`` is recomputed with other rounding)."""
     def jvp(primals, tangents, *, axis, reverse):
         (x,), (t,) = primals, tangents
         out = prim.bind1(x, axis=axis, reverse=reverse)
-        hit = ops.convert(ops.eq(_expand_j(x, axis), _expand_i(out, axis)), ops.aval(t).dtype)
-        hit = _masked(_pair_mask(ops.aval(x).shape, axis, reverse), hit)
-        count = ops.reduce_sum(hit, (0,))
-        return [out], [ops.div(_contract(hit, t, axis), count)]
+        shape = ops.aval(x).shape
+        n = shape[axis]
+        if n == 0:
+            return [out], [t]
+        window = ops.select_n(_pair_mask(shape, axis, reverse),
+                              ops.full((n, *shape), fill, ops.aval(x).dtype), _expand_j(x, axis))
+        if reverse:  # scan order runs from the end: the first contender is the last index
+            window = rev_p.bind1(window, dimensions=(0,))
+        pos = arg_prim.bind1(window, axes=(0,), index_dtype=np.dtype(np.int32))
+        if reverse:
+            pos = ops.sub(ops.full(shape, n - 1, np.int32), pos)
+        t_win = _expand_j(t, axis)
+        picked = ops.take_along_axis(t_win, ops.reshape(pos, (1, *shape)), 0)
+        return [out], [ops.reshape(picked, shape)]
     return jvp
 
 
@@ -132,6 +148,6 @@ def _cumlogsumexp_jvp(primals, tangents, *, axis, reverse):
 
 
 jvp_rules[cumprod_p] = _cumprod_jvp
-jvp_rules[cummax_p] = _cum_extremum_jvp(cummax_p)
-jvp_rules[cummin_p] = _cum_extremum_jvp(cummin_p)
+jvp_rules[cummax_p] = _cum_extremum_jvp(cummax_p, argmax_p, -np.inf)
+jvp_rules[cummin_p] = _cum_extremum_jvp(cummin_p, argmin_p, np.inf)
 jvp_rules[cumlogsumexp_p] = _cumlogsumexp_jvp

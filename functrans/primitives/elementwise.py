@@ -123,15 +123,19 @@ transpose_rules[div_p] = _div_transpose
 
 
 def _minmax_jvp(op, cmp):
-    """Ties split the tangent evenly (0.5 / 0.5), as in JAX."""
+    """By selection, as in JAX: the tangent of the chosen operand; at a tie, half of each.
+    A symbolic-zero tangent contributes nothing (no ``0 * inf``)."""
     def jvp(primals, tangents):
         (x, y), (tx, ty) = primals, tangents
         out = op(x, y)
-        zero, half, one = (ops.full_like(out, v) for v in (0, 0.5, 1))
-        tie = ops.select_n(ops.eq(x, y), zero, half)
-        cx = ops.select_n(cmp(x, y), tie, one)
-        cy = ops.select_n(cmp(y, x), tie, one)
-        return [out], [ops.add(ops.mul(tx, cx), ops.mul(ty, cy))]
+        tie = ops.eq(x, y)
+
+        def term(t, wins):
+            half = ops.mul(t, ops.scalar_like(t, 0.5))
+            return ops.select_n(wins, ops.select_n(tie, ops.zeros_like(t), half), t)
+        terms = [term(t, cmp(a, b)) for t, a, b in ((tx, x, y), (ty, y, x)) if t is not None]
+        return [out], [terms[0] if len(terms) == 1 else ops.add(*terms)]
+    jvp.accepts_zeros = True
     return jvp
 
 
@@ -139,16 +143,23 @@ jvp_rules[max_p] = _minmax_jvp(ops.max_, ops.gt)
 jvp_rules[min_p] = _minmax_jvp(ops.min_, ops.lt)
 
 
-def _pow_jvp(primals, tangents):
-    (x, y), (tx, ty) = primals, tangents
-    out = ops.pow_(x, y)
-    one_y = ops.full_like(y, 1)
-    dx = ops.mul(y, ops.pow_(x, ops.sub(y, one_y)))
-    safe_x = ops.select_n(ops.eq(x, ops.full_like(x, 0)), x, ops.full_like(x, 1))
-    dy = ops.mul(ops.log(safe_x), out)
-    return [out], [ops.add(ops.mul(tx, dx), ops.mul(ty, dy))]
+def _pow_base_term(primals, tx):
+    """``tx * y * x ** (y - 1)`` (JAX's formula for a float exponent)."""
+    x, y = primals
+    return ops.mul(tx, ops.mul(y, ops.pow_(x, ops.sub(y, ops.ones_like(y)))))
 
 
+def _pow_exponent_term(primals, ty):
+    """``ty * log(x) * x ** y`` with ``log(0)`` read as 0 (so ``0 ** y`` has slope 0)."""
+    x, y = primals
+    x_is_0 = ops.eq(x, ops.zeros_like(x))
+    safe_x = ops.select_n(x_is_0, x, ops.ones_like(x))
+    return ops.mul(ty, ops.mul(ops.log(safe_x), ops.pow_(x, y)))
+
+
+# Each term only for a nonzero tangent: a constant exponent of a negative base adds no
+# ``0 * log(x) = nan`` term.
+_pow_jvp = ops.sum_of_terms_jvp(pow_p, _pow_base_term, _pow_exponent_term)
 jvp_rules[pow_p] = _pow_jvp
 jvp_rules[neg_p] = ops.linear_jvp(neg_p)
 transpose_rules[neg_p] = lambda cts, x: [ops.neg(cts[0])]
@@ -218,7 +229,7 @@ def _integer_pow_jvp(primals, tangents, *, y):
     (x,), (t,) = primals, tangents
     out = ops.integer_pow(x, y)
     if y == 0:
-        return [out], [ops.full_like(x, 0)]
+        return [out], [None]
     if y == 1:
         return [out], [t]
     d = x if y == 2 else ops.integer_pow(x, y - 1)
@@ -341,27 +352,75 @@ atan2_p = binary("atan2", np.arctan2, "float")
 copy_p = unary("copy", np.array, "any")
 
 
-def _rem_jvp(primals, tangents):
-    (x, y), (tx, ty) = primals, tangents
+def _rem_divisor_term(primals, ty):
+    """``-ty * trunc(x / y)``."""
+    x, y = primals
     q = ops.div(x, y)
-    trunc_q = ops.mul(sign_p.bind1(q), floor_p.bind1(abs_p.bind1(q)))
-    return [rem_p.bind1(x, y)], [ops.sub(tx, ops.mul(ty, trunc_q))]
+    return ops.neg(ops.mul(ty, ops.mul(sign_p.bind1(q), floor_p.bind1(abs_p.bind1(q)))))
 
 
-def _atan2_jvp(primals, tangents):
-    (x, y), (tx, ty) = primals, tangents
-    denom = ops.add(ops.mul(x, x), ops.mul(y, y))
-    return [atan2_p.bind1(x, y)], [ops.div(ops.sub(ops.mul(tx, y), ops.mul(ty, x)), denom)]
+def _atan2_denominator(primals):
+    x, y = primals
+    return ops.add(ops.mul(x, x), ops.mul(y, y))
+
+
+# One term per nonzero tangent (a constant operand adds no ``0 * inf``).
+_rem_jvp = ops.sum_of_terms_jvp(rem_p, lambda p, tx: tx, _rem_divisor_term)
+_atan2_jvp = ops.sum_of_terms_jvp(
+    atan2_p, lambda p, tx: ops.div(ops.mul(tx, p[1]), _atan2_denominator(p)),
+    lambda p, ty: ops.neg(ops.div(ops.mul(ty, p[0]), _atan2_denominator(p))))
 
 
 jvp_rules[rem_p] = _rem_jvp
-jvp_rules[abs_p] = ops.unary_jvp(abs_p, lambda x, out: sign_p.bind1(x))
+
+
+def _abs_jvp(primals, tangents):
+    """By selection, as in JAX: ``t`` where ``x >= 0`` (so 1 at 0), else ``-t``."""
+    (x,), (t,) = primals, tangents
+    return [abs_p.bind1(x)], [ops.select_n(ops.ge(x, ops.zeros_like(x)), ops.neg(t), t)]
+
+
+jvp_rules[abs_p] = _abs_jvp
 jvp_rules[sign_p] = ops.zero_jvp(sign_p)
 jvp_rules[square_p] = ops.unary_jvp(square_p, lambda x, out: ops.mul(ops.full_like(x, 2), x))
 jvp_rules[atan2_p] = _atan2_jvp
 jvp_rules[copy_p] = ops.linear_jvp(copy_p)
 transpose_rules[copy_p] = lambda cts, x: [copy_p.bind1(cts[0])]
 declare_no_rule("jvp", nextafter_p, "nextafter is piecewise constant with jumps everywhere")
+
+
+# ---- stop_gradient: the identity with a symbolic-zero tangent (no `0 * t` is ever built) --
+stop_gradient_p = unary("stop_gradient", np.asarray, "any")
+jvp_rules[stop_gradient_p] = ops.zero_jvp(stop_gradient_p)
+declare_no_rule("transpose", stop_gradient_p, "its jvp has a zero tangent, so it never "
+                "appears on a linear path")
+
+
+# ---- optimization_barrier: the identity on several operands that XLA may not fuse through --
+def _optimization_barrier_abstract_eval(*xs):
+    return list(xs)
+
+
+def _optimization_barrier_impl(*xs):
+    return list(xs)
+
+
+optimization_barrier_p = primitive("optimization_barrier", _optimization_barrier_abstract_eval,
+                                   _optimization_barrier_impl, multiple_results=True)
+
+
+def _optimization_barrier_jvp(primals, tangents):
+    outs = optimization_barrier_p.bind(*primals)
+    return outs, list(tangents)
+
+
+def _optimization_barrier_vmap(axis_data, vals, bdims):
+    return optimization_barrier_p.bind(*vals), list(bdims)
+
+
+jvp_rules[optimization_barrier_p] = _optimization_barrier_jvp
+transpose_rules[optimization_barrier_p] = lambda cts, *xs: list(cts)
+vmap_rules[optimization_barrier_p] = _optimization_barrier_vmap
 
 # ---- rounding -----------------------------------------------------------------------------
 floor_p = unary("floor", np.floor, "float")

@@ -583,13 +583,16 @@ def _scatter_extremum_jvp(prim):
         (x, idx, u), (tx, _, tu) = primals, tangents
         out = prim.bind1(x, idx, u, **params)
         dtype = ops.aval(tx).dtype
-        won = ops.convert(ops.eq(u, _gather_updates(out, idx, ops.aval(u), **params)), dtype)
-        kept = ops.convert(ops.eq(x, out), dtype)
+        won = ops.eq(u, _gather_updates(out, idx, ops.aval(u), **params))
+        kept = ops.eq(x, out)
         zeros = ops.zeros_like(tx)
-        count = ops.add(kept, scatter_add_p.bind1(zeros, idx, won, **params))
-        total = ops.add(ops.mul(tx, kept),
-                        scatter_add_p.bind1(zeros, idx, ops.mul(tu, won), **params))
-        return [out], [ops.div(total, count)]
+        count = ops.add(ops.convert(kept, dtype),
+                        scatter_add_p.bind1(zeros, idx, ops.convert(won, dtype), **params))
+        total = ops.add(ops.select_n(kept, zeros, tx), scatter_add_p.bind1(
+            zeros, idx, ops.select_n(won, ops.zeros_like(tu), tu), **params))
+        # by selection (no 0 * nan from the losers); a count of 0 (XLA recomputing a fused
+        # operand with other rounding) gives 0, never 0 / 0
+        return [out], [ops.div(total, ops.max_(count, ops.ones_like(count)))]
     return jvp
 
 

@@ -21,20 +21,42 @@ def _reduce_sum_transpose(cts, x, *, axes):
     return [ops.broadcast_in_dim(cts[0], x.aval.shape, kept)]
 
 
-def _reduce_max_jvp(primals, tangents, *, axes, prim=None):
-    """The tangent at the maximum; ties share it evenly (as in JAX)."""
-    (x,), (t,) = primals, tangents
-    out = (prim or reduce_max_p).bind1(x, axes=axes)
-    kept = tuple(d for d in range(ops.aval(x).ndim) if d not in axes)
-    at_max = ops.convert(ops.eq(x, ops.broadcast_in_dim(out, ops.aval(x).shape, kept)),
-                         ops.aval(t).dtype)
-    count = reduce_sum_p.bind1(at_max, axes=axes)
-    return [out], [ops.div(reduce_sum_p.bind1(ops.mul(t, at_max), axes=axes), count)]
+def _reduce_chooser_jvp(prim, arg_prim):
+    """The tangent at the extremum, by selection; ties share it evenly (as in JAX).
+
+    XLA may recompute a fused ``x`` in the comparison with other rounding (contracted
+    multiply-adds) than in the reduction, and then find no position equal to the extremum;
+    there the tangent falls back to the one at ``argmax``/``argmin``, which one reduction
+    computes consistently. No division by a zero count, no ``0 * nan`` from the others."""
+    def jvp(primals, tangents, *, axes):
+        (x,), (t,) = primals, tangents
+        out = prim.bind1(x, axes=axes)
+        kept = tuple(d for d in range(ops.aval(x).ndim) if d not in axes)
+        chosen = ops.eq(x, ops.broadcast_in_dim(out, ops.aval(x).shape, kept))
+        total = reduce_sum_p.bind1(ops.select_n(chosen, ops.zeros_like(t), t), axes=axes)
+        count = reduce_sum_p.bind1(ops.convert(chosen, ops.aval(t).dtype), axes=axes)
+        found = ops.gt(count, ops.zeros_like(count))
+        shared = ops.div(total, ops.max_(count, ops.ones_like(count)))
+        return [out], [ops.select_n(found, _at_arg(arg_prim, x, t, kept, axes), shared)]
+    return jvp
+
+
+def _at_arg(arg_prim, x, t, kept, axes):
+    """``t`` at the argmax/argmin of ``x`` over ``axes`` (the reduced axes flattened last)."""
+    shape = ops.aval(x).shape
+    size = int(np.prod([shape[d] for d in axes], dtype=np.int64))
+    flat = (*(shape[d] for d in kept), size)
+    if size == 0:
+        return ops.full(flat[:-1], 0, ops.aval(t).dtype)
+    xf, tf = (ops.reshape(ops.transpose(v, (*kept, *axes)), flat) for v in (x, t))
+    last = len(kept)
+    idx = arg_prim.bind1(xf, axes=(last,), index_dtype=np.dtype(np.int32))
+    return ops.reshape(ops.take_along_axis(tf, ops.reshape(idx, (*flat[:-1], 1)), last),
+                       flat[:-1])
 
 
 jvp_rules[reduce_sum_p] = ops.linear_jvp(reduce_sum_p)
 transpose_rules[reduce_sum_p] = _reduce_sum_transpose
-jvp_rules[reduce_max_p] = _reduce_max_jvp
 
 
 # ---- argmax / argmin (x, axes=(axis,), index_dtype) ----------------------------------
@@ -102,8 +124,6 @@ def _others_product(xf):
     return ops.mul(before, after)
 
 
-jvp_rules[reduce_min_p] = lambda p, t, *, axes: _reduce_max_jvp(p, t, axes=axes,
-                                                                prim=reduce_min_p)
 jvp_rules[reduce_prod_p] = _reduce_prod_jvp
 for _bit_p in (reduce_and_p, reduce_or_p, reduce_xor_p):
     declare_no_rule("jvp", _bit_p, "a bitwise reduction has an integer/bool output")
@@ -112,3 +132,5 @@ for _bit_p in (reduce_and_p, reduce_or_p, reduce_xor_p):
 argmin_p = _index_reduction("argmin", np.argmin)
 vmap_rules[argmin_p] = reduction_vmap(argmin_p)
 declare_no_rule("jvp", argmin_p, "an index output has no tangent")
+jvp_rules[reduce_max_p] = _reduce_chooser_jvp(reduce_max_p, argmax_p)
+jvp_rules[reduce_min_p] = _reduce_chooser_jvp(reduce_min_p, argmin_p)

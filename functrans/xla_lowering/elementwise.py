@@ -145,6 +145,9 @@ lowering_rules[ew.square_p] = _square_lowering
 lowering_rules[ew.nextafter_p] = nary_lowering(chlo.next_after)
 lowering_rules[ew.atan2_p] = nary_lowering(hlo.atan2)
 lowering_rules[ew.copy_p] = _copy_lowering
+lowering_rules[ew.stop_gradient_p] = _copy_lowering
+lowering_rules[ew.optimization_barrier_p] = (
+    lambda ctx, *xs: list(hlo.OptimizationBarrierOp(list(xs)).results) if xs else [])
 lowering_rules[ew.floor_p] = nary_lowering(hlo.floor)
 lowering_rules[ew.ceil_p] = nary_lowering(hlo.ceil)
 lowering_rules[ew.round_p] = _round_lowering
