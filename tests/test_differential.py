@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
+from oracle import assert_same
 from program_gen import FTX, JAXX, programs
 
 FIRST_ORDER = ("eager", "jit", "jvp", "vjp", "grad", "vmap", "checkpoint")
@@ -40,26 +41,6 @@ def _report_count(request):
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(f"test_differential: {PROGRAMS_RUN['count']} programs run")
-
-
-def assert_same(got, want, rtol, atol, where=""):
-    """Structure, shapes, dtypes; NaN and +-inf positions exactly; finite values within
-    ``rtol`` and ``atol`` scaled by the largest finite magnitude of ``want``."""
-    got_leaves, got_tree = jax.tree_util.tree_flatten(got)
-    want_leaves, want_tree = jax.tree_util.tree_flatten(want)
-    assert got_tree == want_tree, f"{where}: structure {got_tree} != {want_tree}"
-    for i, (g, w) in enumerate(zip(got_leaves, want_leaves, strict=True)):
-        g, w = np.asarray(g), np.asarray(w)
-        at = f"{where} leaf {i}"
-        assert g.shape == w.shape, f"{at}: shape {g.shape} != {w.shape}"
-        assert g.dtype == w.dtype, f"{at}: dtype {g.dtype} != {w.dtype}"
-        for name, mask in (("nan", np.isnan), ("+inf", np.isposinf), ("-inf", np.isneginf)):
-            assert (mask(g) == mask(w)).all(), (
-                f"{at}: {name} positions differ\nfunctrans {g!r}\njax       {w!r}")
-        fin = np.isfinite(w)
-        scale = max(1.0, float(np.abs(w[fin]).max(initial=0.0)))
-        np.testing.assert_allclose(g[fin], w[fin], rtol=rtol, atol=atol * scale,
-                                   err_msg=f"{at}\nfunctrans {g!r}\njax       {w!r}")
 
 
 def _loss(m, f):
@@ -151,3 +132,12 @@ def test_cumulative_nan_stays_outside_the_window(op):
         results.append((m.ft.vjp(f, x)[1](ct), m.ft.jvp(f, (x,), (t,))[1]))
     assert_same(*results, **TOL[1])
     assert np.isfinite(np.asarray(results[0][0][0])[1:]).all()
+
+
+def test_hypot_of_an_infinite_side_is_inf():
+    """hypot(inf, y) is inf for every y, NaN included (it computed inf/inf = NaN)."""
+    x = np.array([np.inf, -np.inf, np.nan, 3.0, 0.0], np.float32)
+    y = np.array([np.nan, 2.0, np.inf, 4.0, 0.0], np.float32)
+    want = JAXX.np.hypot(x, y)
+    assert_same(FTX.np.hypot(x, y), want, **TOL[1])
+    assert_same(FTX.jit(FTX.np.hypot)(x, y), want, **TOL[1])
