@@ -19,7 +19,7 @@ import os
 import jax
 import numpy as np
 import pytest
-from hypothesis import given, note, settings
+from hypothesis import Phase, given, note, settings
 from hypothesis import strategies as st
 from oracle import assert_same
 from program_gen import FTX, JAXX, programs
@@ -30,8 +30,12 @@ FORWARD_MODE = ("jvp", "hessian", "hvp")  # JAX cannot forward-differentiate cus
 WITH_INF = ("eager", "jit", "vmap")  # infs in the inputs only where values, not slopes, compare
 TOL = {1: dict(rtol=2e-4, atol=2e-4), 2: dict(rtol=1e-3, atol=1e-3)}
 
+# No shrinking: every candidate costs two XLA compiles and hypothesis spends minutes on a
+# 12-op program; a failure prints its (generated) program source instead.
+_PHASES = [p for p in Phase if p is not Phase.shrink]
 _EXAMPLES = os.environ.get("DIFF_EXAMPLES")
-_settings = settings(max_examples=int(_EXAMPLES)) if _EXAMPLES else settings()
+_settings = (settings(max_examples=int(_EXAMPLES), phases=_PHASES) if _EXAMPLES
+             else settings(phases=_PHASES))
 PROGRAMS_RUN = {"count": 0}
 
 
