@@ -1,5 +1,5 @@
 """A tour of functrans: trace, print, lower, run eagerly and compiled, and time it
-against NumPy and JAX. Later sections (autodiff, vmap) run when those exist.
+against NumPy and JAX; then autodiff, vmap and pmap.
 
 Run: make demo   (or .venv/bin/python examples/tour.py)
 """
@@ -10,6 +10,8 @@ import os
 import time
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+# Four simulated CPU devices, for the pmap section (real accelerators need no flag).
+os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=4")
 
 import numpy as np  # noqa: E402
 
@@ -92,7 +94,7 @@ def main():
         pass
     print(line)
 
-    for extra in (_autodiff_tour, _vmap_tour):
+    for extra in (_autodiff_tour, _vmap_tour, _control_flow_tour, _pmap_tour):
         extra(params, x, y)
 
 
@@ -128,6 +130,57 @@ def _vmap_tour(params, x, y):
     full = ft.grad(loss)(params, x[:8], y[:8])
     err = max(float(fnp.max(fnp.abs(a - b[0]))) for a, b in zip(mean_grad, full, strict=True))
     print(f"mean of per-example grads == batch grad: max abs diff {err:.2e}")
+
+
+def _control_flow_tour(params, x, y):
+    section("7. control flow: scan, cond, while_loop under grad, vmap and jit")
+
+    def rnn_loss(w, xs):  # an Elman RNN over time with lax.scan: one compiled loop
+        def step(h, x_t):
+            h = fnp.tanh(h @ w + x_t)
+            return h, fnp.sum(h)
+        _, ys = lax.scan(step, fnp.zeros(xs.shape[1]), xs)
+        return fnp.sum(ys ** 2)
+
+    w = fnp.asarray(np.eye(4, dtype=np.float32) * 0.5)
+    xs = fnp.asarray(np.linspace(-1, 1, 40, dtype=np.float32).reshape(10, 4))
+    print(ft.make_jaxpr(lambda x: lax.cond(x > 0, fnp.sin, fnp.cos, x))(1.0))
+    g = ft.jit(ft.grad(rnn_loss))(w, xs)
+    print("grad of an RNN written with scan, |dW| =", round(float(fnp.sqrt(fnp.sum(g * g))), 5))
+    for n in (10, 10_000):
+        t0 = time.perf_counter()
+        ft.jit(rnn_loss)(w, fnp.ones((n, 4))).block_until_ready()
+        print(f"first call of jit(scan) over {n:>6} steps: {time.perf_counter() - t0:.3f} s")
+
+    def newton_sqrt(a):  # stops when converged; vmap runs until every element is done
+        return lax.while_loop(lambda c: fnp.abs(c * c - a) > 1e-5 * a,
+                              lambda c: 0.5 * (c + a / c), a + 1.0)
+    a = fnp.asarray(np.array([2.0, 9.0, 100.0], np.float32))
+    print("vmap(while_loop) Newton sqrt:", np.asarray(ft.vmap(newton_sqrt)(a)))
+    bounded = lambda a: lax.while_loop(  # noqa: E731
+        lambda c: fnp.abs(c * c - a) > 1e-5 * a, lambda c: 0.5 * (c + a / c), a + 1.0,
+        max_steps=20)
+    print("grad of a bounded while_loop (max_steps=20) at 9:",
+          round(float(ft.grad(bounded)(9.0)), 6), "(1 / (2 sqrt 9) = 0.166667)")
+
+
+def _pmap_tour(params, x, y):
+    section("8. pmap: data-parallel SGD over the devices")
+    n = len(ft.devices())
+
+    def step(p, xb, yb):  # on each device: its block of the batch, gradients averaged
+        g = ft.grad(loss)(p, xb, yb)
+        g = lax.pmean(g, "batch")
+        return ft.tree_util.tree_map(lambda w, d: w - 0.1 * d, p, g)
+    xs, ys = x[:n * 16].reshape(n, 16, -1), y[:n * 16].reshape(n, 16, -1)
+    new = ft.pmap(step, "batch", in_axes=(None, 0, 0))(params, xs, ys)
+    w0 = new[0][0]
+    print(f"{n} devices; a result keeps one buffer per device:",
+          [str(s.device) for s in w0.addressable_shards])
+    whole = ft.tree_util.tree_map(lambda w, d: w - 0.1 * d, params,
+                                  ft.grad(loss)(params, x[:n * 16], y[:n * 16]))
+    err = float(fnp.max(fnp.abs(w0[0] - whole[0][0])))
+    print(f"the same step on one device over the whole batch: max abs diff {err:.2e}")
 
 
 if __name__ == "__main__":

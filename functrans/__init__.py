@@ -8,6 +8,7 @@ arrays, lowered to XLA.
 
 from . import (  # noqa: F401
     _array_methods,  # noqa: F401
+    distributed,
     lax,
     numpy,
     test_util,  # noqa: F401
@@ -28,6 +29,7 @@ from ._autodiff_api import (  # noqa: F401
     value_and_grad,
     vjp,
 )
+from ._pmap_api import pmap  # noqa: F401
 from ._vmap_api import vmap  # noqa: F401
 from .api import (  # noqa: F401
     ShapeDtypeStruct,

@@ -69,6 +69,10 @@ def _astype(x, dtype, copy=False):
     return lax.convert_element_type(x, fnp.dtype(dtype))
 
 
+def _copy(x, order=None):
+    return fnp.array(x, copy=True)
+
+
 def _clip(x, min=None, max=None):  # noqa: A002
     return fnp.clip(x, min, max)
 
@@ -83,6 +87,7 @@ _METHODS = {
     "sort": fnp.sort, "argsort": fnp.argsort, "take": fnp.take, "repeat": fnp.repeat,
     "diagonal": fnp.diagonal, "trace": fnp.trace, "nonzero": fnp.nonzero,
     "conj": fnp.conj, "conjugate": fnp.conjugate, "searchsorted": fnp.searchsorted,
+    "copy": _copy,
 }
 
 _PROPERTIES = {
@@ -91,11 +96,12 @@ _PROPERTIES = {
     "at": _AtIndexer,
     "real": fnp.real,
     "imag": fnp.imag,
+    "itemsize": lambda x: x.dtype.itemsize,
 }
 
 
-def _tracer_item(x):
-    return x._concrete("x.item()").item()
+def _tracer_item(x, *args):
+    return x._concrete("x.item()").item(*args)
 
 
 def _tracer_tolist(x):

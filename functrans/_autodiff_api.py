@@ -18,11 +18,11 @@ from .core.array import Array, as_numpy, aval_of
 from .core.ir import ShapedArray
 from .core.trace import Tracer
 from .interpreters.jvp import Zero, float0_zeros, is_differentiable, jvp_flat
-from .interpreters.linearize import eval_linear, linearize_flat
+from .interpreters.linearize import LinearJaxpr, eval_linear, linearize_flat
 from .interpreters.staging import stage
 from .interpreters.transpose import UndefinedPrimal, backward_pass
 from .primitives import _ops
-from .tree_util import tree_flatten, tree_unflatten
+from .tree_util import register_pytree_node, tree_flatten, tree_unflatten
 
 # ---- helpers --------------------------------------------------------------------------
 
@@ -75,6 +75,13 @@ def _materialize(t, aval: ShapedArray):
     if isinstance(t, Zero) or t is None or not is_differentiable(aval):
         return _zeros_tangent(aval)
     return t
+
+
+def _keep_weak(ct, aval: ShapedArray):
+    """A cotangent for a weakly typed primal (a Python scalar) is weakly typed, as in JAX."""
+    if aval.weak_type and _aval(ct).dtype == aval.dtype and not _aval(ct).weak_type:
+        return _ops.convert(ct, aval.dtype, weak_type=True)
+    return ct
 
 
 def _aux_out(store: dict, aux_leaves):
@@ -189,19 +196,40 @@ def vjp(fun: Callable, *primals, has_aux: bool = False):
     flat = _flat_fun(fun, in_tree, store, has_aux, "vjp")
     outs, linear, aux = linearize_flat(flat, p_leaves, lambda: store["n_out"])
     out_tree = store["out_tree"]
+    vjp_fun = Pullback(linear, in_tree, out_tree)
+    out = tree_unflatten(out_tree, outs)
+    return (out, vjp_fun, _aux_out(store, aux)) if has_aux else (out, vjp_fun)
 
-    def vjp_fun(ct):
-        cts = _check_cotangent(ct, out_tree, linear.out_avals)
+
+class Pullback:
+    """The function ``vjp`` returns: ``pullback(ct)`` maps an output cotangent to the
+    inputs' cotangents. Like the ``tree_util.Partial`` that ``jax.vjp`` returns, it is a
+    pytree whose leaves are the residuals, so ``jit`` and ``make_jaxpr`` can return it."""
+
+    def __init__(self, linear: LinearJaxpr, in_tree, out_tree):
+        self.linear, self.in_tree, self.out_tree = linear, in_tree, out_tree
+
+    def __call__(self, ct):
+        linear = self.linear
+        cts = _check_cotangent(ct, self.out_tree, linear.out_avals)
         cts = [c for c, d in zip(cts, linear.out_diff, strict=True) if d]
         args = [UndefinedPrimal(a.strip_weak_type())
                 for a, d in zip(linear.in_avals, linear.in_diff, strict=True) if d]
         it = iter(backward_pass(linear.jaxpr, linear.consts, args, cts))
-        res = [_materialize(next(it), a) if d else _zeros_tangent(a)
+        res = [_keep_weak(_materialize(next(it), a), a) if d else _zeros_tangent(a)
                for a, d in zip(linear.in_avals, linear.in_diff, strict=True)]
-        return tree_unflatten(in_tree, res)
+        return tree_unflatten(self.in_tree, res)
 
-    out = tree_unflatten(out_tree, outs)
-    return (out, vjp_fun, _aux_out(store, aux)) if has_aux else (out, vjp_fun)
+
+def _pullback_unflatten(aux, consts) -> Pullback:
+    lin, in_tree, out_tree = aux
+    linear = LinearJaxpr(lin.jaxpr, list(consts), lin.in_diff, lin.out_diff, lin.in_avals,
+                         lin.out_avals)
+    return Pullback(linear, in_tree, out_tree)
+
+
+register_pytree_node(Pullback, lambda p: (p.linear.consts, (p.linear, p.in_tree, p.out_tree)),
+                     _pullback_unflatten)
 
 
 def _check_cotangent(ct, out_tree, out_avals) -> list:
@@ -287,7 +315,7 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
         res = vjp(_partial(fun, args, kwargs, nums), *dyn, has_aux=has_aux)
         out, pullback = res[0], res[1]
         a = _check_scalar_output(out, api)
-        g = pullback(_ops.scalar(1, a.dtype))
+        g = pullback(Array(np.ones((), a.dtype), a))  # weak when the output is (as JAX)
         g = g[0] if isinstance(argnums, int) else g
         return ((out, res[2]), g) if has_aux else (out, g)
     return vg

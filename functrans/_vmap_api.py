@@ -36,9 +36,8 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: Any = No
     """
     if not callable(fun):
         raise TypeError(f"[vmap] expected a function, got {type(fun).__name__}")
-    if isinstance(in_axes, list):
-        raise TypeError("[vmap] in_axes must be an int, None or a tuple with one entry per "
-                        f"positional argument, got the list {in_axes!r}; use a tuple")
+    if isinstance(in_axes, list):  # a top-level list means a tuple, as in JAX
+        in_axes = tuple(in_axes)
 
     @functools.wraps(fun)
     def vmapped(*args, **kwargs):
@@ -64,10 +63,10 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: Any = No
 
 # ---- inputs ------------------------------------------------------------------------------
 
-def _flat_in_axes(in_axes, args, kwargs):
+def _flat_in_axes(in_axes, args, kwargs, api: str = "vmap"):
     """Leaves of ``(args, kwargs)`` and the normalized axis (int >= 0 or None) of each."""
     if isinstance(in_axes, tuple) and len(in_axes) != len(args):
-        raise ValueError(f"[vmap] in_axes has {len(in_axes)} entries but the function was "
+        raise ValueError(f"[{api}] in_axes has {len(in_axes)} entries but the function was "
                          f"called with {len(args)} positional arguments; give one entry per "
                          "positional argument (or a single int/None for all)")
     full_axes = (in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args),
@@ -76,10 +75,10 @@ def _flat_in_axes(in_axes, args, kwargs):
     try:
         per_leaf = _broadcast_prefix(full_axes, (args, kwargs))
     except ValueError as e:
-        raise ValueError(f"[vmap] in_axes {in_axes!r} is not a pytree prefix of the "
+        raise ValueError(f"[{api}] in_axes {in_axes!r} is not a pytree prefix of the "
                          f"arguments: {e}") from None
     paths = [p for p, _ in tree_leaves_with_path((args, kwargs))]
-    axes = [_check_in_axis(ax, x, path) for ax, x, path in zip(per_leaf, leaves, paths,
+    axes = [_check_in_axis(ax, x, path, api) for ax, x, path in zip(per_leaf, leaves, paths,
                                                               strict=True)]
     return leaves, in_tree, axes
 
@@ -104,42 +103,42 @@ def _arg_name(path: str) -> str:
     return f"kwargs{path[3:]}"
 
 
-def _check_in_axis(ax, x, path):
+def _check_in_axis(ax, x, path, api: str = "vmap"):
     if ax is None:
         return None
     if isinstance(x, Tracer):
         shape = x.aval.shape
     elif is_array_like(x):
-        shape = aval_of(x, "vmap").shape
+        shape = aval_of(x, api).shape
     else:
-        raise TypeError(f"[vmap] argument {_arg_name(path)} of type {type(x).__name__} is "
+        raise TypeError(f"[{api}] argument {_arg_name(path)} of type {type(x).__name__} is "
                         f"mapped (in_axes={ax}) but is not an array; give it in_axes=None")
     if not -len(shape) <= ax < len(shape):
-        raise ValueError(f"[vmap] in_axes={ax} is out of range for argument "
+        raise ValueError(f"[{api}] in_axes={ax} is out of range for argument "
                          f"{_arg_name(path)} of shape {tuple(shape)} (rank {len(shape)}); "
                          f"use an axis in [-{len(shape)}, {len(shape)}) or None")
     return ax % len(shape)
 
 
-def _batch_size(leaves, axes, axis_size, args, kwargs) -> int:
+def _batch_size(leaves, axes, axis_size, args, kwargs, api: str = "vmap") -> int:
     paths = [p for p, _ in tree_leaves_with_path((args, kwargs))]
     sizes = {}
     for x, ax, path in zip(leaves, axes, paths, strict=True):
         if ax is not None:
             sizes[_arg_name(path)] = (x.aval if isinstance(x, Tracer) else
-                                      aval_of(x, "vmap")).shape[ax]
+                                      aval_of(x, api)).shape[ax]
     distinct = set(sizes.values())
     if axis_size is not None and distinct and distinct != {axis_size}:
         listing = ", ".join(f"{k}: {v}" for k, v in sizes.items())
-        raise ValueError(f"[vmap] axis_size={axis_size} disagrees with the sizes of the "
+        raise ValueError(f"[{api}] axis_size={axis_size} disagrees with the sizes of the "
                          f"mapped axes ({listing})")
     if len(distinct) > 1:
         listing = ", ".join(f"{k} has size {v}" for k, v in sizes.items())
-        raise ValueError(f"[vmap] mapped arguments have different sizes along their "
+        raise ValueError(f"[{api}] mapped arguments have different sizes along their "
                          f"mapped axes: {listing}; all mapped axes must have the same size")
     if not distinct:
         if axis_size is None:
-            raise ValueError("[vmap] no argument is mapped (all in_axes are None) and no "
+            raise ValueError(f"[{api}] no argument is mapped (all in_axes are None) and no "
                              "axis_size was given: pass axis_size=n")
         return int(axis_size)
     return distinct.pop()
@@ -147,13 +146,13 @@ def _batch_size(leaves, axes, axis_size, args, kwargs) -> int:
 
 # ---- outputs -------------------------------------------------------------------------------
 
-def _flat_out_axes(out_axes, out, out_tree) -> list:
+def _flat_out_axes(out_axes, out, out_tree, api: str = "vmap") -> list:
     if isinstance(out_axes, int) or out_axes is None:
         return [out_axes] * out_tree.num_leaves
     try:
         return _broadcast_prefix(out_axes, out)
     except ValueError as e:
-        raise ValueError(f"[vmap] out_axes {out_axes!r} is not a pytree prefix of the "
+        raise ValueError(f"[{api}] out_axes {out_axes!r} is not a pytree prefix of the "
                          f"output: {e}") from None
 
 

@@ -15,13 +15,13 @@ import numpy as np
 
 from . import xla_lowering
 from .core import dtypes
-from .core.array import Array, aval_of
+from .core.array import Array, aval_of, is_array_like
 from .core.ir import ClosedJaxpr, ShapedArray
 from .core.trace import Tracer, _state, bind, current_trace
 from .higher_order.call import jit_p
 from .interpreters.eval import eval_trace
 from .interpreters.staging import stage
-from .tree_util import tree_flatten, tree_map, tree_unflatten
+from .tree_util import keystr, tree_flatten, tree_flatten_with_path, tree_map, tree_unflatten
 from .xla_lowering import runtime
 from .xla_lowering.lower import lower_to_module
 
@@ -67,10 +67,23 @@ def flatten_fun(fun: Callable, in_tree, out_store: list, api: str) -> Callable:
         out_leaves, out_tree = tree_flatten(out)
         for leaf in out_leaves:
             if not isinstance(leaf, Tracer):
+                if not is_array_like(leaf):
+                    raise _invalid_output_error(fun, out, api)
                 abstractify(leaf, f"{api}: output of {_fun_name(fun)}")
         out_store.append(out_tree)
         return out_leaves
     return flat_fun
+
+
+def _invalid_output_error(fun, out, api: str) -> TypeError:
+    """JAX's error for a non-array output, naming its type and where it is."""
+    for path, leaf in tree_flatten_with_path(out)[0]:
+        if not isinstance(leaf, Tracer) and not is_array_like(leaf):
+            where = f" at output component {keystr(path)}" if path else ""
+            return TypeError(f"[{api}] function {_fun_name(fun)} traced for {api} returned a "
+                             f"value of type {type(leaf)}{where}, which is not a valid array "
+                             "type: return arrays, Python scalars or pytrees of them")
+    return TypeError(f"[{api}] function {_fun_name(fun)} returned an invalid value")
 
 
 def _fun_name(fun) -> str:
@@ -116,6 +129,7 @@ class _Static:
             for i, v in pos:
                 args.insert(i, v)
             return fun(*args, **dyn_kwargs, **dict(kw))
+        merged.__name__ = _fun_name(fun)
         return merged
 
 

@@ -12,6 +12,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._lax_control_flow import (  # noqa: F401  (control flow, re-exported; map at the end)
+    associative_scan,
+    cond,
+    fori_loop,
+    scan,
+    switch,
+    while_loop,
+)
 from .core import dtypes
 from .core.array import Array, aval_of
 from .core.ir import ShapedArray
@@ -78,7 +86,16 @@ def _scalar_as(x, dtype) -> Array:
 
 
 def _lift_scalars(*args):
-    """Python scalars among ``args`` take the dtype of the first array operand."""
+    """As ``jax.lax``: each Python scalar becomes a weakly typed rank-0 array of its default
+    dtype (bool, int32, float32, complex64); the primitive then requires equal dtypes, so
+    ``add(x_f32, 1.0)`` works while ``add(1, 1.0)`` and ``add(x_f16, 1.0)`` raise."""
+    return tuple(_scalar_as(a, dtypes.dtype_and_weak(a)[0]) if type(a) in _PY_SCALAR_SET
+                 else a for a in args)
+
+
+def _lift_scalars_like_arrays(*args):
+    """Python scalars among ``args`` take the dtype of the first array operand (what the
+    library's own code wants, see ``_lax_lenient``; ``jax.numpy`` does the same)."""
     if not any(isinstance(a, _PY_SCALARS) for a in args):
         return args
     arrays = [a for a in args if not isinstance(a, _PY_SCALARS)]
@@ -89,11 +106,11 @@ def _lift_scalars(*args):
     return tuple(_scalar_as(a, dtype) if isinstance(a, _PY_SCALARS) else a for a in args)
 
 
-def _nary(prim):
+def _nary(prim, lift=_lift_scalars):
     def op(*args):
         for a in args:
             if type(a) in _PY_SCALAR_SET:
-                args = _lift_scalars(*args)
+                args = lift(*args)
                 break
         return prim.bind1(*args)
     op.__name__ = prim.name
@@ -101,7 +118,25 @@ def _nary(prim):
     return op
 
 
-add, sub, mul, div, max, min, pow = map(_nary, (add_p, sub_p, mul_p, div_p, max_p, min_p, pow_p))
+add, sub, mul, div, max, min = map(_nary, (add_p, sub_p, mul_p, div_p, max_p, min_p))
+_pow_strict = _nary(pow_p)
+
+
+def pow(x, y):  # noqa: A001 (jax.lax name)
+    """``x ** y`` elementwise (``jax.lax.pow``): ``y`` has ``x``'s dtype or is an integer
+    (a Python int, or an integer array, applied exactly as the same float exponent).
+
+    Example:
+        >>> lax.pow(fnp.array([2., 3.]), 2)
+        Array([4., 9.], dtype=float32)
+    """
+    x_dtype = dtypes.dtype_and_weak(x)[0]
+    y_dtype = dtypes.dtype_and_weak(y)[0]
+    if dtypes.is_inexact(x_dtype) and dtypes.is_integer(y_dtype):
+        y = _scalar_as(y, x_dtype) if type(y) in _PY_SCALAR_SET else convert_element_type(
+            y, x_dtype)
+    return _pow_strict(x, y)
+
 neg, exp, log, sin, cos, tanh, logistic, sqrt = map(
     _nary, (neg_p, exp_p, log_p, sin_p, cos_p, tanh_p, logistic_p, sqrt_p))
 eq, ne, lt, le, gt, ge = map(_nary, (eq_p, ne_p, lt_p, le_p, gt_p, ge_p))
@@ -209,7 +244,7 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
     (lc, rc), (lb, rb) = dimension_numbers
     dn = ((tuple(lc), tuple(rc)), (tuple(lb), tuple(rb)))
     pet = None if preferred_element_type is None else np.dtype(preferred_element_type)
-    return bind1(dot_general_p, *_lift_scalars(lhs, rhs), dimension_numbers=dn,
+    return bind1(dot_general_p, *_lift_scalars_like_arrays(lhs, rhs), dimension_numbers=dn,
                  precision=precision, preferred_element_type=pet)
 
 
@@ -253,31 +288,40 @@ def _axis_tuple(axis_name) -> tuple:
     return tuple(axis_name) if isinstance(axis_name, tuple | list) else (axis_name,)
 
 
-def _preduce(prim, x, axis_name):
+def _groups(axis_index_groups):
+    if axis_index_groups is None:
+        return None
+    return tuple(tuple(int(i) for i in g) for g in axis_index_groups)
+
+
+def _preduce(prim, x, axis_name, axis_index_groups=None):
     from .tree_util import tree_flatten, tree_unflatten
     leaves, tree = tree_flatten(x)
-    outs = bind(prim, *leaves, axes=_axis_tuple(axis_name), axis_index_groups=None)
+    outs = bind(prim, *leaves, axes=_axis_tuple(axis_name),
+                axis_index_groups=_groups(axis_index_groups))
     return tree_unflatten(tree, outs)
 
 
-def psum(x, axis_name):
+def psum(x, axis_name, *, axis_index_groups=None):
     """Sum of ``x`` (a pytree) over the members of the named axis (``jax.lax.psum``).
 
     Example:
         >>> vmap(lambda x: lax.psum(x, 'i'), axis_name='i')(fnp.arange(3.))
         Array([3., 3., 3.], dtype=float32)
     """
-    return _preduce(_coll.psum_p, x, axis_name)
+    return _preduce(_coll.psum_p, x, axis_name, axis_index_groups)
 
 
-def pmax(x, axis_name):
-    """Maximum of ``x`` (a pytree) over the members of the named axis."""
-    return _preduce(_coll.pmax_p, x, axis_name)
+def pmax(x, axis_name, *, axis_index_groups=None):
+    """Maximum of ``x`` (a pytree) over the members of the named axis (or of each group of
+    ``axis_index_groups``, under pmap)."""
+    return _preduce(_coll.pmax_p, x, axis_name, axis_index_groups)
 
 
-def pmin(x, axis_name):
-    """Minimum of ``x`` (a pytree) over the members of the named axis."""
-    return _preduce(_coll.pmin_p, x, axis_name)
+def pmin(x, axis_name, *, axis_index_groups=None):
+    """Minimum of ``x`` (a pytree) over the members of the named axis (or of each group of
+    ``axis_index_groups``, under pmap)."""
+    return _preduce(_coll.pmin_p, x, axis_name, axis_index_groups)
 
 
 def axis_size(axis_name) -> int:
@@ -288,16 +332,16 @@ def axis_size(axis_name) -> int:
     return size
 
 
-def pmean(x, axis_name):
+def pmean(x, axis_name, *, axis_index_groups=None):
     """Mean of ``x`` (a pytree) over the members of the named axis; integers give float32."""
     from .tree_util import tree_map
-    n = axis_size(axis_name)
+    n = len(axis_index_groups[0]) if axis_index_groups else axis_size(axis_name)
 
     def mean(s):
         if not dtypes.is_inexact(s.dtype):
             s = convert_element_type(s, dtypes.float32)
-        return div(s, n)
-    return tree_map(mean, psum(x, axis_name))
+        return div(s, _scalar_as(n, s.dtype))
+    return tree_map(mean, psum(x, axis_name, axis_index_groups=axis_index_groups))
 
 
 def axis_index(axis_name):
@@ -305,11 +349,28 @@ def axis_index(axis_name):
     return bind1(_coll.axis_index_p, axis_name=axis_name)
 
 
-def all_gather(x, axis_name, *, axis: int = 0, tiled: bool = False):
-    """Every member's ``x`` stacked along a new ``axis`` (concatenated if ``tiled``)."""
+def all_gather(x, axis_name, *, axis_index_groups=None, axis: int = 0, tiled: bool = False):
+    """Every member's ``x`` stacked along a new ``axis`` (concatenated if ``tiled``); with
+    ``axis_index_groups`` (under pmap), every member of this member's group."""
     ndim = len(_shape(x))
     axis = int(axis) % (ndim + (not tiled)) if ndim + (not tiled) else 0
+    groups = _groups(axis_index_groups)
+    size = len(groups[0]) if groups else axis_size(axis_name)
     return bind1(_coll.all_gather_p, x, axis_name=axis_name, all_gather_dimension=axis,
+                 axis_size=size, tiled=bool(tiled), axis_index_groups=groups)
+
+
+def psum_scatter(x, axis_name, *, scatter_dimension: int = 0, tiled: bool = False):
+    """The sum of ``x`` over the members, of which member i keeps block i along
+    ``scatter_dimension`` (that axis is removed unless ``tiled``) (``jax.lax.psum_scatter``).
+
+    Example:
+        >>> vmap(lambda x: lax.psum_scatter(x, 'i'), axis_name='i')(fnp.ones((2, 2)))
+        Array([2., 2.], dtype=float32)
+    """
+    ndim = len(_shape(x))
+    return bind1(_coll.reduce_scatter_p, x, axis_name=axis_name,
+                 scatter_dimension=int(scatter_dimension) % (ndim or 1),
                  axis_size=axis_size(axis_name), tiled=bool(tiled), axis_index_groups=None)
 
 
@@ -529,7 +590,7 @@ def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices
 
 def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
     """``operand`` with ``update`` written at traced ``start_indices`` (clamped to fit)."""
-    operand, update = _lift_scalars(operand, update)
+    operand, update = _lift_scalars_like_arrays(operand, update)
     starts = _start_indices("dynamic_update_slice", _shape(operand), start_indices,
                             allow_negative_indices)
     return bind1(_ix.dynamic_update_slice_p, operand, update, *starts)
@@ -602,7 +663,7 @@ def gather(operand, start_indices, dimension_numbers, slice_sizes, *, unique_ind
 def _scatter(prim):
     def op(operand, scatter_indices, updates, dimension_numbers, *,
            indices_are_sorted=False, unique_indices=False, mode=None):
-        operand, updates = _lift_scalars(operand, updates)
+        operand, updates = _lift_scalars_like_arrays(operand, updates)
         return bind1(prim, operand, scatter_indices, updates,
                      dimension_numbers=_dims(dimension_numbers, ScatterDimensionNumbers),
                      indices_are_sorted=bool(indices_are_sorted),
@@ -650,3 +711,7 @@ def optimization_barrier(operand):
     from .tree_util import tree_flatten, tree_unflatten
     leaves, tree = tree_flatten(operand)
     return tree_unflatten(tree, bind(_ew.optimization_barrier_p, *leaves))
+
+
+# last, because the module-level code above uses the builtin map
+from ._lax_control_flow import map  # noqa: E402, F401, A004  (jax.lax.map)

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from . import lax
+from . import _lax_lenient as lax
 from . import numpy as fnp
 from .core import dtypes
 from .higher_order.custom_derivatives import custom_jvp

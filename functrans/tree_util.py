@@ -152,6 +152,18 @@ def _namedtuple_node(nodetype: type) -> _NodeDef:
 # ---------------------------------------------------------------------------------------
 
 
+def _struct_hashable_part(struct):
+    """``struct`` with each node's aux data kept only where it is hashable."""
+    if struct is _LEAF:
+        return struct
+    nodetype, aux, children = struct
+    try:
+        hash(aux)
+    except TypeError:
+        aux = None
+    return (nodetype, aux, tuple(_struct_hashable_part(c) for c in children))
+
+
 class PyTreeDef:
     """The structure of a pytree: everything but its leaves.
 
@@ -176,7 +188,11 @@ class PyTreeDef:
     def __hash__(self) -> int:
         h = self._hash
         if h is None:
-            h = self._hash = hash(self._struct)
+            try:
+                h = hash(self._struct)
+            except TypeError:  # unhashable aux data (a dict): hashed without it, as in JAX
+                h = hash(_struct_hashable_part(self._struct))
+            self._hash = h
         return h
 
     def __eq__(self, other: object) -> bool:

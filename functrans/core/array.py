@@ -22,6 +22,8 @@ class _Backend:
     to_device = None  # (np.ndarray, device|None) -> buffer
     device_of = None  # buffer -> device
     block = None  # buffer -> None
+    block_many = None  # ([buffers on distinct devices], [their devices]) -> None
+    split_group = None  # a runtime object holding one buffer per device -> [buffers]
 
 
 backend = _Backend()
@@ -114,11 +116,16 @@ class Array:
             raise TypeError("iteration over a 0-d array")
         return (self[i] for i in range(self.shape[0]))
 
-    def item(self):
-        return self.numpy().item()
+    def item(self, *args):
+        """The element at ``args`` (a flat index or one index per axis; none for a size-1
+        array) as a Python scalar, as ``numpy.ndarray.item``."""
+        return self.numpy().item(*args)
 
     def tolist(self):
         return self.numpy().tolist()
+
+    def tobytes(self, order="C") -> bytes:
+        return self.numpy().tobytes(order)
 
     def __hash__(self):
         raise TypeError("unhashable type: 'Array'")
@@ -136,6 +143,87 @@ class Array:
 
     def __reduce__(self):
         return (_rebuild, (self.numpy(), self.weak_type))
+
+
+class Shard:
+    """One device's block of a ShardedArray (``jax.Shard``): ``device``, ``index`` (the
+    block's position along the sharded axis, None if replicated) and ``data``."""
+
+    __slots__ = ("device", "index", "data")
+
+    def __init__(self, device, index, data: Array):
+        self.device, self.index, self.data = device, index, data
+
+    def __repr__(self) -> str:
+        return f"Shard(device={self.device!r}, index={self.index}, data={self.data!r})"
+
+
+class ShardedArray(Array):
+    """An Array kept as one device buffer per device (a pmap result).
+
+    Block k along axis ``_shard_axis`` (the block has that axis removed) is on device
+    ``_shard_devices[k]``; with ``_shard_axis`` None every buffer holds the whole value.
+    The buffers are a list (``_shards``) or one runtime object holding them all
+    (``_group``, split by ``backend.split_group`` on demand). The next pmap over the
+    same devices takes them as they are; host use (NumPy, printing, eager ops) gathers
+    them once.
+    """
+
+    __slots__ = ("_shards", "_group", "_shard_axis", "_shard_devices")
+
+    def __init__(self, aval: ShapedArray, shards: list | None, axis: int | None,
+                 devices: list, group: Any = None):
+        super().__init__(None, aval)
+        self._shards, self._group = shards, group
+        self._shard_axis, self._shard_devices = axis, devices
+
+    def shard_buffers(self) -> list | None:
+        """One device buffer per entry of ``_shard_devices`` (None once deleted)."""
+        if self._shards is None and self._group is not None:
+            self._shards = backend.split_group(self._group)
+        return self._shards
+
+    def numpy(self) -> np.ndarray:
+        if self._np is None:
+            shards = self.shard_buffers()
+            if shards is None:
+                return super().numpy()
+            parts = [np.asarray(b) for b in shards]
+            self._np = parts[0] if self._shard_axis is None else np.stack(parts, self._shard_axis)
+        return self._np
+
+    def device_buffer(self, device=None):
+        if self._shard_axis is None and self._buf is None and self.shard_buffers():
+            devs = self._shard_devices
+            if device is None or device in devs:
+                return self._shards[devs.index(device) if device is not None else 0]
+        return super().device_buffer(device)
+
+    def devices(self) -> set:
+        return set(self._shard_devices)
+
+    @property
+    def device(self):
+        return self._shard_devices[0]
+
+    @property
+    def addressable_shards(self) -> list[Shard]:
+        axis = self._shard_axis
+        aval = self.aval if axis is None else self.aval.update(
+            shape=self.shape[:axis] + self.shape[axis + 1:])
+        return [Shard(d, None if axis is None else k, Array(None, aval, b, d))
+                for k, (b, d) in enumerate(zip(self.shard_buffers(), self._shard_devices,
+                                               strict=True))]
+
+    def is_deleted(self) -> bool:
+        return self._shards is None and self._group is None and super().is_deleted()
+
+    def block_until_ready(self) -> ShardedArray:
+        if self._group is not None and backend.block is not None:
+            backend.block(self._group)
+        elif self._shards and backend.block_many is not None:
+            backend.block_many(self._shards, self._shard_devices)
+        return self
 
 
 def _rebuild(value, weak_type):

@@ -21,7 +21,10 @@ class _Names:
             self.names[v] = _letters(len(self.names))
         return self.names[v]
 
-    def binder(self, v: Var) -> str:
+    def binder(self, v: Var, used=None) -> str:
+        """``name:type``; an equation's output that nothing uses prints as ``_`` (as JAX)."""
+        if used is not None and v not in used:
+            return f"_:{v.aval.str_short()}"
         return f"{self(v)}:{v.aval.str_short()}"
 
 
@@ -39,6 +42,10 @@ def _pp_param(value, indent: int) -> str:
         value = value.jaxpr
     if isinstance(value, Jaxpr):
         return _pp(value, _Names(), indent + 4)
+    if isinstance(value, tuple) and value and all(
+            isinstance(v, ClosedJaxpr | Jaxpr) for v in value):  # cond branches
+        pad = " " * (indent + 4)
+        return "(\n" + "".join(f"{pad}{_pp_param(v, indent)}\n" for v in value) + pad + ")"
     if isinstance(value, np.dtype):
         return str(value)
     if isinstance(value, type) and issubclass(value, np.generic):
@@ -58,8 +65,8 @@ def _pp_params(params: dict, indent: int) -> str:
     return "[\n" + "".join(f"{pad}{it}\n" for it in items) + " " * indent + "]"
 
 
-def _pp_eqn(eqn, names: _Names, indent: int) -> str:
-    outs = " ".join(names.binder(v) for v in eqn.outvars)
+def _pp_eqn(eqn, names: _Names, indent: int, used=None) -> str:
+    outs = " ".join(names.binder(v, used) for v in eqn.outvars)
     ins = " ".join(names(x) for x in eqn.inputs)
     params = _pp_params(eqn.params, indent)
     return f"{outs} = {eqn.primitive.name}{params} {ins}".rstrip()
@@ -69,7 +76,9 @@ def _pp(jaxpr: Jaxpr, names: _Names, indent: int) -> str:
     consts = " ".join(names.binder(v) for v in jaxpr.constvars)
     args = " ".join(names.binder(v) for v in jaxpr.invars)
     head = f"{{ lambda {consts}; {args}. let"
-    body = [_pp_eqn(e, names, indent + 4) for e in jaxpr.eqns]
+    used = {x for e in jaxpr.eqns for x in e.inputs if isinstance(x, Var)}
+    used.update(v for v in jaxpr.outvars if isinstance(v, Var))
+    body = [_pp_eqn(e, names, indent + 4, used) for e in jaxpr.eqns]
     outs = ", ".join(names(v) for v in jaxpr.outvars)
     outs = f"({outs},)" if len(jaxpr.outvars) == 1 else f"({outs})"
     one_line = f"{head} {'; '.join(body) + ' ' if body else ''}in {outs} }}"

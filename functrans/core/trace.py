@@ -217,4 +217,8 @@ class Tracer:
         raise TypeError(f"unhashable type: traced array {self.aval.str_short()}")
 
     def __repr__(self) -> str:
-        return f"Traced<{self.aval.str_short()}>with<{type(self._trace).__name__}>"
+        aval = self.aval  # JAX's style: Traced<float32[5]>with<JVPTrace>
+        weak = ", weak_type=True" if aval.weak_type else ""
+        shape = ",".join(map(str, aval.shape))
+        trace = type(self._trace).__name__
+        return f"Traced<{aval.dtype.name}[{shape}]{weak}>with<{trace}>"

@@ -1,1 +1,4 @@
-from . import call  # noqa: F401
+from . import (
+    call,  # noqa: F401
+    pmap,  # noqa: F401
+)

@@ -35,7 +35,15 @@ from ..core.registry import (
 )
 from ..core.trace import Primitive, SuspendedTraceError, bind, current_trace
 from ..interpreters.eval import EvalTrace
-from ..interpreters.jvp import JVPTrace, JVPTracer, Zero, instantiate, is_differentiable, jvp_flat, zero_for
+from ..interpreters.jvp import (
+    JVPTrace,
+    JVPTracer,
+    Zero,
+    instantiate,
+    is_differentiable,
+    jvp_flat,
+    zero_for,
+)
 from ..interpreters.linearize import PartialEvalTrace
 from ..interpreters.staging import eval_closed, stage
 from ..interpreters.transpose import UndefinedPrimal, backward_pass

@@ -82,7 +82,9 @@ def _needs_rule(prim, params) -> bool:
     mapped: they may refer to this trace's named axis."""
     if prim in named_axis_primitives:
         return True
-    return any(isinstance(v, ClosedJaxpr | Jaxpr) for v in params.values())
+    return any(isinstance(v, ClosedJaxpr | Jaxpr) or (  # cond's branches: a tuple of them
+        isinstance(v, tuple) and any(isinstance(b, ClosedJaxpr) for b in v))
+        for v in params.values())
 
 
 def batch_fun(fun: Callable, axis_data: AxisData, vals: Sequence, bdims: Sequence,

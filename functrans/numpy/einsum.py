@@ -16,7 +16,7 @@ import string
 
 import numpy as np
 
-from .. import lax
+from .. import _lax_lenient as lax
 from ._util import as_array, aval, promote_dtypes
 
 _LETTERS = set(string.ascii_letters)

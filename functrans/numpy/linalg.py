@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import lax
+from .. import _lax_lenient as lax
 from ._util import as_array, aval, promote_dtypes_inexact, reduction_axes
 from .linalg_ops import diagonal, matmul, outer, tensordot, trace, vecdot  # noqa: F401
 from .shapes import matrix_transpose  # noqa: F401

@@ -12,7 +12,7 @@ import builtins
 
 import numpy as np
 
-from .. import lax
+from .. import _lax_lenient as lax
 from ..core import dtypes
 from ..core.ir import ShapedArray
 from ._util import (
@@ -241,8 +241,40 @@ def _cumulative(name, lax_name, small_int_keeps=True):
     return fn
 
 
-cumsum = cumulative_sum = _cumulative("cumsum", "cumsum")
-cumprod = cumulative_prod = _cumulative("cumprod", "cumprod")
+cumsum = _cumulative("cumsum", "cumsum")
+cumprod = _cumulative("cumprod", "cumprod")
+
+
+def _array_api_cumulative(name, base, identity, dtype_rule):
+    def fn(x, /, *, axis=None, dtype=None, include_initial=False):
+        x = _prep(x, name)
+        nd = aval(x).ndim
+        if nd == 0:
+            raise ValueError(f"[{name}] the input must be non-scalar, got "
+                             f"{aval(x).str_short()}; reshape it to 1-d first")
+        if axis is None:
+            if nd > 1:
+                raise ValueError(f"[{name}] the input has rank {nd} ({aval(x).str_short()}): "
+                                 "pass axis= (it is optional only for 1-d arrays)")
+            axis = 0
+        ax = canonical_axis(axis, nd, name)
+        out = base(x, axis=ax, dtype=dtype if dtype is not None else dtype_rule(aval(x).dtype))
+        if include_initial:
+            config = [(1 if d == ax else 0, 0, 0) for d in range(nd)]
+            out = lax.pad(out, lax.convert_element_type(identity, aval(out).dtype), config)
+        return out
+    fn.__name__ = name
+    fn.__doc__ = (f"Cumulative {name[11:]} along ``axis`` (``jax.numpy.{name}``, the array "
+                  "API form).\n\nArgs:\n  x: array of rank >= 1.\n  axis: required unless "
+                  "``x`` is 1-d.\n  dtype: accumulation dtype.\n  include_initial: prepend the "
+                  f"identity ({identity}) along ``axis``.\nReturns:\n  An Array.\nExample:\n"
+                  f"  ``fnp.{name}(fnp.array([1, 2, 3]), include_initial=True)``")
+    return fn
+
+
+cumulative_sum = _array_api_cumulative("cumulative_sum", cumsum, 0, _sum_dtype)
+cumulative_prod = _array_api_cumulative(
+    "cumulative_prod", cumprod, 1, lambda d: dtypes.int32 if d == dtypes.bool_ else d)
 
 
 def _nan_reducer(name, base, fill):

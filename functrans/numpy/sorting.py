@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import lax
+from .. import _lax_lenient as lax
 from ..core import dtypes
 from ..core.array import Array
 from ..core.ir import ShapedArray
@@ -60,8 +60,15 @@ def _move_front(a, ax):
 def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
          indices_are_sorted=False, fill_value=None):
     """Elements of ``a`` at ``indices`` along ``axis`` (flattened if None)
-    (``jax.numpy.take``). Negative indices count from the end; out-of-bounds indices
-    follow ``mode`` (default ``"fill"``: NaN for floats, as JAX)."""
+    (``jax.numpy.take``). Out-of-bounds indices follow ``mode``: ``"fill"`` (the default:
+    NaN for floats, as JAX) and ``"drop"`` count negative indices from the end;
+    ``"clip"`` clamps every index into ``[0, n - 1]`` (so -1 gives the first element, as in
+    NumPy); ``"wrap"`` takes indices modulo ``n``.
+
+    Example:
+        >>> fnp.take(fnp.array([10., 20., 30.]), fnp.array([-1, 5]), mode="clip")
+        Array([10., 30.], dtype=float32)
+    """
     a = as_array(a)
     if axis is None:
         from .shapes import ravel
@@ -69,8 +76,13 @@ def take(a, indices, axis=None, out=None, mode=None, unique_indices=False,
     ax = canonical_axis(axis, aval(a).ndim, "take")
     n = aval(a).shape[ax]
     idx = _int_array(indices)
-    idx = lax.select(lax.lt(idx, 0), lax.add(idx, n), idx)
-    out = gather_rows(_move_front(a, ax), idx, mode=mode or "fill", fill_value=fill_value)
+    mode = mode or "fill"
+    if mode == "wrap":
+        r = lax.rem(idx, max(n, 1))
+        idx, mode = lax.select(lax.lt(r, 0), lax.add(r, n), r), "clip"
+    elif mode != "clip":
+        idx = lax.select(lax.lt(idx, 0), lax.add(idx, n), idx)
+    out = gather_rows(_move_front(a, ax), idx, mode=mode, fill_value=fill_value)
     nd_i = aval(idx).ndim
     perm = list(range(nd_i, nd_i + ax)) + list(range(nd_i)) + list(
         range(nd_i + ax, aval(out).ndim))
@@ -263,6 +275,8 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
         raise ValueError(f"[quantile] unknown method {method!r}")
     (a,) = promote_dtypes_inexact(a)
     a = as_array(a)
+    if aval(a).ndim == 0:  # as JAX: a 0-d input is taken as 1-d (keepdims gives shape (1,))
+        a = lax.reshape(a, (1,))
     q = convert(as_array(promote_dtypes_inexact(q)[0]), aval(a).dtype)
     shape = aval(a).shape
     axes = reduction_axes(axis, len(shape), "quantile")

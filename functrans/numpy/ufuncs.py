@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .. import lax
+from .. import _lax_lenient as lax
 from ..core import dtypes
 from ._util import (
     as_array,

@@ -32,6 +32,36 @@ def primitive(name: str, abstract_eval: Callable, impl: Callable, multiple_resul
     return p
 
 
+# ---- accuracy: narrow floats computed in float64 ---------------------------------
+# Eager is the reference semantics, so it must be at least as accurate as XLA: float16,
+# bfloat16 and float32 operands of transcendental functions, sums, products and dot
+# products are computed in float64 and rounded once to the operand's dtype.
+NARROW_FLOATS = frozenset(np.dtype(d) for d in (np.float16, dtypes.bfloat16, np.float32))
+
+
+def in_float64(np_fn: Callable) -> Callable:
+    """``np_fn`` (a NumPy ufunc or any function of arrays) evaluated in float64 when the
+    first operand is a narrow float, rounded once back to its dtype."""
+    def impl(x, *rest):  # x.astype(...) is cheaper than a ufunc's dtype= (small arrays)
+        dtype = x.dtype
+        if dtype not in NARROW_FLOATS:
+            return np_fn(x, *rest)
+        return np.asarray(np_fn(x.astype(np.float64), *[v.astype(np.float64) for v in rest]),
+                          dtype)
+    impl.__name__ = getattr(np_fn, "__name__", "impl")
+    return impl
+
+
+def accumulate_wide(np_reduce: Callable) -> Callable:
+    """A NumPy reduction/accumulation (``np.add.reduce``, ``np.cumsum``-like, taking
+    ``axis`` and ``dtype``) that accumulates narrow floats in float64."""
+    def impl(x, *, axis):
+        if x.dtype not in NARROW_FLOATS:
+            return np_reduce(x, axis=axis)
+        return np.asarray(np_reduce(x, axis=axis, dtype=np.float64), x.dtype)
+    return impl
+
+
 # ---- dtype checks ---------------------------------------------------------
 
 KINDS: dict[str, Callable[[np.dtype], bool]] = {

@@ -1,12 +1,13 @@
-"""Collectives over named axes: psum, pmax, pmin, all_gather, all_to_all, ppermute,
-axis_index.
+"""Collectives over named axes: psum, pmax, pmin, all_gather, reduce_scatter
+(psum_scatter), all_to_all, ppermute, axis_index.
 
 A collective names the axis it works over (``axes`` / ``axis_name``). The axis is
 bound by a transformation: ``vmap(f, axis_name='i')`` gives the primitives their
 meaning through the vmap rules below (a reduction or transpose over the batch
-axis); a future ``pmap(f, axis_name='i')`` lowers the same primitives, with the
-same params, to XLA collectives (all_reduce, all_gather, all_to_all,
-collective_permute, replica_id), so the two agree. While a transformation traces
+axis); ``pmap(f, axis_name='i')`` lowers the same primitives, with the same
+params, to XLA collectives in ``xla_lowering/collectives.py`` (all_reduce,
+all_gather, reduce_scatter, all_to_all, collective_permute, replica_id), so the
+two agree. While a transformation traces
 its function it records its axes in the *axis env* (``extend_axis_env``), which
 abstract eval consults: a collective over a name nobody binds is an error.
 """
@@ -94,9 +95,31 @@ def _checked(prim, rule):
     return checked
 
 
-def _check_groups(name, axis_index_groups):
+def _check_groups(name, axis_index_groups, size: int | None = None) -> int | None:
+    """Validate ``axis_index_groups`` (equal-sized groups partitioning the members of an
+    axis of ``size``); returns the group size (None without groups)."""
+    if axis_index_groups is None:
+        return None
+    groups = [list(g) for g in axis_index_groups]
+    flat = sorted(i for g in groups for i in g)
+    if (not groups or len({len(g) for g in groups}) != 1
+            or (size is not None and flat != list(range(size)))):
+        raise ValueError(f"[{name}] axis_index_groups={axis_index_groups} must split the "
+                         f"{size} members of the axis into groups of equal size, each member "
+                         "in exactly one group")
+    return len(groups[0])
+
+
+def _unsupported_groups(name, axis_index_groups):
     if axis_index_groups is not None:
-        raise NotImplementedError(f"[{name}] axis_index_groups is not supported")
+        raise NotImplementedError(f"[{name}] axis_index_groups is not supported here; it is "
+                                  "for psum/pmean/pmax/pmin/all_gather under pmap")
+
+
+def _no_groups_under_vmap(name, axis_index_groups):
+    if axis_index_groups is not None:
+        raise NotImplementedError(f"[{name}] axis_index_groups over a vmapped axis is not "
+                                  "supported (JAX neither); map that axis with pmap")
 
 
 def _scalar(value, like):
@@ -114,9 +137,10 @@ def shape_dtype(x):
 # ---- psum / pmax / pmin: reductions over named axes ----------------------------------------
 def _preduce_abstract_eval(name):
     def abstract_eval(*avals, axes, axis_index_groups=None):
-        _check_groups(name, axis_index_groups)
+        size = 1
         for a in _names(axes):
-            bound_axis_size(a, name)
+            size *= bound_axis_size(a, name)
+        _check_groups(name, axis_index_groups, size)
         return list(avals)
     return abstract_eval
 
@@ -125,7 +149,8 @@ def _preduce_vmap(prim, reduce_mapped, reduce_unmapped):
     def rule(axis_data, vals, bdims, *, axes, axis_index_groups=None):
         axes = _names(axes)
         if axis_data.name not in axes:
-            return bind(prim, *vals, axes=axes, axis_index_groups=None), list(bdims)
+            return bind(prim, *vals, axes=axes, axis_index_groups=axis_index_groups), list(bdims)
+        _no_groups_under_vmap(prim.name, axis_index_groups)
         outs = [reduce_unmapped(v, axis_data.size) if b is None else reduce_mapped(v, b)
                 for v, b in zip(vals, bdims, strict=True)]
         rest = tuple(a for a in axes if a != axis_data.name)
@@ -192,8 +217,8 @@ vmap_rules[axis_index_p] = _checked(axis_index_p, _axis_index_vmap)
 # ---- all_gather(x): stack (or concatenate, tiled) every member's x along a new axis -------
 def _all_gather_abstract_eval(x, *, axis_name, all_gather_dimension, axis_size: int,
                               tiled=False, axis_index_groups=None):
-    _check_groups("all_gather", axis_index_groups)
     bound = bound_axis_size(axis_name, "all_gather")
+    bound = _check_groups("all_gather", axis_index_groups, bound) or bound
     d = all_gather_dimension
     if bound != axis_size or not 0 <= d <= x.ndim - tiled:
         raise ValueError(f"[all_gather] axis {d} / axis_size {axis_size} invalid for "
@@ -213,8 +238,10 @@ def _all_gather_vmap(axis_data, vals, bdims, *, axis_name, all_gather_dimension,
     if axis_name != axis_data.name:
         x = bdim_at_front(x, b, axis_data.size) if b is not None else x
         out = bind(all_gather_p, x, axis_name=axis_name, axis_size=axis_size, tiled=tiled,
-                   all_gather_dimension=d + (b is not None), axis_index_groups=None)
+                   all_gather_dimension=d + (b is not None),
+                   axis_index_groups=axis_index_groups)
         return out, [None if b is None else 0]
+    _no_groups_under_vmap("all_gather", axis_index_groups)
     x = bdim_at_front(x, b, axis_data.size)  # the gathered axis: every member's value
     out = moveaxis(x, 0, d)
     if tiled:
@@ -230,7 +257,7 @@ vmap_rules[all_gather_p] = _checked(all_gather_p, _all_gather_vmap)
 # ---- all_to_all(x): member i's chunk j of split_axis goes to member j, at position i ------
 def _all_to_all_abstract_eval(x, *, axis_name, split_axis, concat_axis, tiled=False,
                               axis_index_groups=None):
-    _check_groups("all_to_all", axis_index_groups)
+    _unsupported_groups("all_to_all", axis_index_groups)
     n = bound_axis_size(axis_name, "all_to_all")
     shape = list(x.shape)
     ok = 0 <= split_axis < x.ndim and 0 <= concat_axis < x.ndim + (not tiled)
@@ -313,9 +340,51 @@ def _ppermute_vmap(axis_data, vals, bdims, *, axis_name, perm):
 ppermute_p = _collective("ppermute", _ppermute_abstract_eval)
 vmap_rules[ppermute_p] = _checked(ppermute_p, _ppermute_vmap)
 
+
+# ---- reduce_scatter (psum_scatter): member i keeps block i of the sum over members --------
+def _reduce_scatter_abstract_eval(x, *, axis_name, scatter_dimension, axis_size: int,
+                                  tiled=False, axis_index_groups=None):
+    _unsupported_groups("psum_scatter", axis_index_groups)
+    n = bound_axis_size(axis_name, "psum_scatter")
+    d, shape = scatter_dimension, list(x.shape)
+    ok = n == axis_size and 0 <= d < x.ndim
+    if not ok or (shape[d] % n if tiled else shape[d] != n):
+        raise ValueError(f"[psum_scatter] scatter_dimension={d} of {x.str_short()} must "
+                         f"{'be divisible by' if tiled else 'equal'} the size {n} of axis "
+                         f"{axis_name!r}")
+    if tiled:
+        shape[d] //= n
+    else:
+        del shape[d]
+    return [ShapedArray(tuple(shape), x.dtype, x.weak_type)]
+
+
+def _reduce_scatter_vmap(axis_data, vals, bdims, *, axis_name, scatter_dimension, axis_size,
+                         tiled=False, axis_index_groups=None):
+    (x,), (b,) = vals, bdims
+    d = scatter_dimension
+    if axis_name != axis_data.name:
+        if b is None:
+            return bind(reduce_scatter_p, x, axis_name=axis_name, scatter_dimension=d,
+                        axis_size=axis_size, tiled=tiled, axis_index_groups=None), [None]
+        dp = physical_axis(d, b)
+        out_b = b - 1 if (not tiled and dp < b) else b
+        return bind(reduce_scatter_p, x, axis_name=axis_name, scatter_dimension=dp,
+                    axis_size=axis_size, tiled=tiled, axis_index_groups=None), [out_b]
+    total = _psum_unmapped(x, axis_data.size) if b is None else _red("reduce_sum")(x, b)
+    if not tiled:  # member i keeps row i of axis d: that axis becomes the batch axis
+        return [total], [d]
+    shape = list(shape_of(total))
+    n = axis_data.size
+    return [reshape(total, shape[:d] + [n, shape[d] // n] + shape[d + 1:])], [d]
+
+
+reduce_scatter_p = _collective("reduce_scatter", _reduce_scatter_abstract_eval)
+vmap_rules[reduce_scatter_p] = _checked(reduce_scatter_p, _reduce_scatter_vmap)
+
 __all__ = ["psum_p", "pmax_p", "pmin_p", "axis_index_p", "all_gather_p", "all_to_all_p",
-           "ppermute_p", "extend_axis_env", "bound_axis_size", "named_axis_primitives",
-           "physical_axis"]
+           "ppermute_p", "reduce_scatter_p", "extend_axis_env", "bound_axis_size",
+           "named_axis_primitives", "physical_axis"]
 
 
 # ---- differentiation: the linear collectives ----------------------------------------------
@@ -343,6 +412,7 @@ def _all_to_all_transpose(cts, x, *, axis_name, split_axis, concat_axis, tiled=F
 def _all_gather_transpose(cts, x, *, axis_name, all_gather_dimension, axis_size,
                           tiled=False, axis_index_groups=None):
     """Sum the cotangents over the members, then each member keeps its own block."""
+    _unsupported_groups("all_gather (differentiated)", axis_index_groups)
     from .elementwise import mul_p
     from .indexing import dynamic_slice_p
     from .shapes import squeeze_p
@@ -358,7 +428,35 @@ def _all_gather_transpose(cts, x, *, axis_name, all_gather_dimension, axis_size,
     return [out if tiled else bind1(squeeze_p, out, dimensions=(d,))]
 
 
+def _reduce_scatter_transpose(cts, x, *, axis_name, scatter_dimension, axis_size,
+                              tiled=False, axis_index_groups=None):
+    return bind(all_gather_p, cts[0], axis_name=axis_name, all_gather_dimension=scatter_dimension,
+                axis_size=axis_size, tiled=tiled, axis_index_groups=axis_index_groups)
+
+
+def _pextremum_jvp(prim):
+    """Beyond JAX: the tangent of the selected member; members tied at the extremum
+    share it evenly. Built from psum, so it means the same under vmap and pmap."""
+    def jvp(primals, tangents, *, axes, axis_index_groups=None):
+        from .elementwise import convert_element_type_p, div_p, eq_p, mul_p
+        outs = bind(prim, *primals, axes=axes, axis_index_groups=axis_index_groups)
+        t_outs = []
+        for x, t, y in zip(primals, tangents, outs, strict=True):
+            hit = bind1(convert_element_type_p, bind1(eq_p, x, y), new_dtype=shape_dtype(t),
+                        weak_type=False, sharding=None)
+            count = bind1(psum_p, hit, axes=axes, axis_index_groups=axis_index_groups)
+            num = bind1(psum_p, bind1(mul_p, t, hit), axes=axes,
+                        axis_index_groups=axis_index_groups)
+            t_outs.append(bind1(div_p, num, count))
+        return outs, t_outs
+    return jvp
+
+
 jvp_rules[psum_p] = _linear_jvp(psum_p)
+jvp_rules[reduce_scatter_p] = _linear_jvp(reduce_scatter_p)
+transpose_rules[reduce_scatter_p] = _reduce_scatter_transpose
+jvp_rules[pmax_p] = _pextremum_jvp(pmax_p)
+jvp_rules[pmin_p] = _pextremum_jvp(pmin_p)
 transpose_rules[psum_p] = _psum_transpose
 jvp_rules[ppermute_p] = _linear_jvp(ppermute_p)
 transpose_rules[ppermute_p] = _ppermute_transpose
@@ -366,11 +464,4 @@ jvp_rules[all_to_all_p] = _linear_jvp(all_to_all_p)
 transpose_rules[all_to_all_p] = _all_to_all_transpose
 jvp_rules[all_gather_p] = _linear_jvp(all_gather_p)
 transpose_rules[all_gather_p] = _all_gather_transpose
-declare_no_rule("jvp", pmax_p, "not differentiable here yet (JAX has no rule either)")
-declare_no_rule("jvp", pmin_p, "not differentiable here yet (JAX has no rule either)")
 declare_no_rule("jvp", axis_index_p, "no operands: an integer constant per member")
-
-for _p in (psum_p, pmax_p, pmin_p, axis_index_p, all_gather_p, all_to_all_p, ppermute_p):
-    declare_no_rule("lowering", _p, "a named-axis collective lowers only inside pmap (to an "
-                    "XLA collective); vmap rewrites it away before lowering")
-del _p

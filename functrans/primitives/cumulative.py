@@ -10,7 +10,7 @@ from ..core.ir import ShapedArray
 from ..core.registry import jvp_rules, transpose_rules, vmap_rules
 from . import _ops as ops
 from ._batching import axis_param_vmap
-from ._builders import check_dtype, primitive
+from ._builders import NARROW_FLOATS, check_dtype, primitive
 from .reductions import argmax_p, argmin_p
 from .shapes import rev_p
 
@@ -25,25 +25,30 @@ def _cumulative_abstract_eval(name: str, kind: str):
     return abstract_eval
 
 
-def _cumulative_impl(accumulate):
+def _cumulative_impl(accumulate, wide):
+    """``wide``: narrow floats accumulate in float64 and round once (as accurate as XLA)."""
     def impl(x, *, axis, reverse):
         if reverse:
             x = np.flip(x, axis)
-        out = accumulate(x, axis=axis, dtype=x.dtype) if x.size else x
+        if wide and x.dtype in NARROW_FLOATS and x.size:
+            out = accumulate(x, axis=axis, dtype=np.float64).astype(x.dtype)
+        else:
+            out = accumulate(x, axis=axis, dtype=x.dtype) if x.size else x
         return np.flip(out, axis).copy() if reverse else out
     return impl
 
 
-def cumulative(name: str, accumulate, kind: str = "number"):
-    p = primitive(name, _cumulative_abstract_eval(name, kind), _cumulative_impl(accumulate))
+def cumulative(name: str, accumulate, kind: str = "number", wide: bool = True):
+    p = primitive(name, _cumulative_abstract_eval(name, kind),
+                  _cumulative_impl(accumulate, wide))
     vmap_rules[p] = axis_param_vmap(p)
     return p
 
 
 cumsum_p = cumulative("cumsum", np.add.accumulate)
 cumprod_p = cumulative("cumprod", np.multiply.accumulate)
-cummax_p = cumulative("cummax", np.maximum.accumulate)
-cummin_p = cumulative("cummin", np.minimum.accumulate)
+cummax_p = cumulative("cummax", np.maximum.accumulate, wide=False)
+cummin_p = cumulative("cummin", np.minimum.accumulate, wide=False)
 cumlogsumexp_p = cumulative("cumlogsumexp", np.logaddexp.accumulate, "float")
 
 

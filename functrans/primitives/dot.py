@@ -13,7 +13,7 @@ from ..core.registry import jvp_rules, transpose_rules, vmap_rules
 from ..core.trace import bind
 from . import _ops as ops
 from ._batching import moveaxis
-from ._builders import check_axes, primitive
+from ._builders import NARROW_FLOATS, check_axes, primitive
 
 
 def _free_dims(ndim, contract, batch):
@@ -58,6 +58,8 @@ def _dot_general_impl(lhs, rhs, *, dimension_numbers, precision=None,
     out = [lsub[i] for i in lb] + [lsub[i] for i in lf] + [rsub[j] for j in rf]
     spec = f"{''.join(lsub)},{''.join(rsub)}->{''.join(out)}"
     dtype = lhs.dtype if preferred_element_type is None else np.dtype(preferred_element_type)
+    if lhs.dtype in NARROW_FLOATS:  # accumulate in float64, round once (as accurate as XLA)
+        lhs, rhs = lhs.astype(np.float64), rhs.astype(np.float64)
     return np.einsum(spec, lhs, rhs, optimize=True).astype(dtype)
 
 

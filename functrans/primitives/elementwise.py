@@ -18,6 +18,7 @@ from ._builders import (
     check_dtype,
     comparison,
     elementwise_shape,
+    in_float64,
     naryop_abstract_eval,
     primitive,
     unary,
@@ -25,9 +26,15 @@ from ._builders import (
 
 
 def _int_div(x, y):
+    """Integer division rounds toward zero and x / 0 is -1, as XLA. Floor division
+    corrected where the remainder is nonzero and the signs differ (no abs(), which
+    overflows at the most negative integer)."""
     if dtypes.is_integer(x.dtype):
-        q = np.abs(x) // np.where(y == 0, 1, np.abs(y))
-        return np.where(y == 0, -1, np.where((x < 0) != (y < 0), -q, q)).astype(x.dtype)
+        y_safe = np.where(y == 0, 1, y).astype(x.dtype)
+        q = np.floor_divide(x, y_safe)
+        inexact = (np.remainder(x, y_safe) != 0) & ((x < 0) != (y_safe < 0))
+        q = np.where(inexact, q + 1, q)
+        return np.where(y == 0, -1, q).astype(x.dtype)
     return np.true_divide(x, y)
 
 
@@ -51,16 +58,18 @@ mul_p = binary("mul", np.multiply, "any")
 div_p = binary("div", _int_div)
 max_p = binary("max", _max, "any")
 min_p = binary("min", _min, "any")
-pow_p = binary("pow", np.power, "inexact")
+pow_p = binary("pow", in_float64(np.power), "inexact")
 neg_p = unary("neg", np.negative, "number")
 
 # ---- transcendental -----------------------------------------------------------
-exp_p = unary("exp", np.exp)
-log_p = unary("log", np.log)
-sin_p = unary("sin", np.sin)
-cos_p = unary("cos", np.cos)
-tanh_p = unary("tanh", np.tanh)
-logistic_p = unary("logistic", _logistic)
+# Transcendental impls run in float64 for narrow floats and round once (in_float64): eager
+# is then at least as accurate as XLA's approximations, and agrees with jit to rounding.
+exp_p = unary("exp", in_float64(np.exp))
+log_p = unary("log", in_float64(np.log))
+sin_p = unary("sin", in_float64(np.sin))
+cos_p = unary("cos", in_float64(np.cos))
+tanh_p = unary("tanh", in_float64(np.tanh))
+logistic_p = unary("logistic", in_float64(_logistic))
 sqrt_p = unary("sqrt", np.sqrt)
 
 
@@ -308,12 +317,22 @@ def _convert_element_type_impl(x, *, new_dtype, weak_type=False, sharding=None):
     if new_dtype == dtypes.bool_:
         return x != 0
     if dtypes.is_integer(new_dtype) and dtypes.is_inexact(x.dtype):
-        info = np.iinfo(new_dtype)
-        with np.errstate(all="ignore"):
-            x = np.clip(np.nan_to_num(np.real(x), nan=0), info.min, info.max)
+        return _float_to_int(np.real(x), new_dtype)
     with np.errstate(all="ignore"):
         return np.real(x).astype(new_dtype) if x.dtype.kind == "c" and new_dtype.kind != "c" \
             else x.astype(new_dtype)
+
+
+def _float_to_int(x, new_dtype):
+    """Saturating float -> int with NaN -> 0, as XLA. The bounds are compared in float64
+    (an int32 bound rounded to float32 would overflow)."""
+    info = np.iinfo(new_dtype)
+    x64 = np.asarray(x, np.float64)
+    with np.errstate(all="ignore"):
+        out = np.clip(np.nan_to_num(x64, nan=0, posinf=0, neginf=0), info.min, info.max)
+        out = out.astype(new_dtype)
+    out = np.where(x64 >= 2.0 ** (info.bits - (info.min < 0)), info.max, out)
+    return np.where(x64 == -np.inf, info.min, out).astype(new_dtype)
 
 
 convert_element_type_p = primitive("convert_element_type", _convert_element_type_abstract_eval,
@@ -348,7 +367,7 @@ abs_p = unary("abs", np.abs, "signed")
 sign_p = unary("sign", np.sign, "number")
 square_p = unary("square", np.square, "number")
 nextafter_p = binary("nextafter", np.nextafter, "float")
-atan2_p = binary("atan2", np.arctan2, "float")
+atan2_p = binary("atan2", in_float64(np.arctan2), "float")
 copy_p = unary("copy", np.array, "any")
 
 
@@ -456,20 +475,20 @@ vmap_rules[round_p] = elementwise_vmap(round_p)
 jvp_rules[round_p] = ops.zero_jvp(round_p)
 
 # ---- more transcendental ---------------------------------------------------------------
-exp2_p = unary("exp2", np.exp2)
-log1p_p = unary("log1p", np.log1p)
-expm1_p = unary("expm1", np.expm1)
-rsqrt_p = unary("rsqrt", lambda x: (1 / np.sqrt(x)).astype(x.dtype))
-cbrt_p = unary("cbrt", np.cbrt, "float")
-tan_p = unary("tan", np.tan)
-asin_p = unary("asin", np.arcsin)
-acos_p = unary("acos", np.arccos)
-atan_p = unary("atan", np.arctan)
-sinh_p = unary("sinh", np.sinh)
-cosh_p = unary("cosh", np.cosh)
-asinh_p = unary("asinh", np.arcsinh)
-acosh_p = unary("acosh", np.arccosh)
-atanh_p = unary("atanh", np.arctanh)
+exp2_p = unary("exp2", in_float64(np.exp2))
+log1p_p = unary("log1p", in_float64(np.log1p))
+expm1_p = unary("expm1", in_float64(np.expm1))
+rsqrt_p = unary("rsqrt", in_float64(lambda x: (1 / np.sqrt(x)).astype(x.dtype)))
+cbrt_p = unary("cbrt", in_float64(np.cbrt), "float")
+tan_p = unary("tan", in_float64(np.tan))
+asin_p = unary("asin", in_float64(np.arcsin))
+acos_p = unary("acos", in_float64(np.arccos))
+atan_p = unary("atan", in_float64(np.arctan))
+sinh_p = unary("sinh", in_float64(np.sinh))
+cosh_p = unary("cosh", in_float64(np.cosh))
+asinh_p = unary("asinh", in_float64(np.arcsinh))
+acosh_p = unary("acosh", in_float64(np.arccosh))
+atanh_p = unary("atanh", in_float64(np.arctanh))
 is_finite_p = primitive("is_finite", naryop_abstract_eval("is_finite", "float", dtypes.bool_),
                         np.isfinite)
 vmap_rules[is_finite_p] = elementwise_vmap(is_finite_p)

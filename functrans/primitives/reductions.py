@@ -10,9 +10,10 @@ from ..core.ir import ShapedArray
 from ..core.registry import declare_no_rule, jvp_rules, transpose_rules, vmap_rules
 from . import _ops as ops
 from ._batching import reduction_vmap
-from ._builders import check_axes, check_dtype, primitive, reduction
+from ._builders import accumulate_wide, check_axes, check_dtype, primitive, reduction
 
-reduce_sum_p = reduction("reduce_sum", np.add.reduce, "any")
+# Sums and products of narrow floats accumulate in float64 (at least as accurate as XLA).
+reduce_sum_p = reduction("reduce_sum", accumulate_wide(np.add.reduce), "any")
 reduce_max_p = reduction("reduce_max", np.maximum.reduce, "any")
 
 
@@ -88,7 +89,7 @@ declare_no_rule("jvp", argmax_p, "an index output has no tangent")
 
 # ---- reduce_min, reduce_prod and the bitwise reductions ----------------------------------
 reduce_min_p = reduction("reduce_min", np.minimum.reduce, "any")
-reduce_prod_p = reduction("reduce_prod", np.multiply.reduce, "number")
+reduce_prod_p = reduction("reduce_prod", accumulate_wide(np.multiply.reduce), "number")
 reduce_and_p = reduction("reduce_and", np.bitwise_and.reduce, "int_or_bool")
 reduce_or_p = reduction("reduce_or", np.bitwise_or.reduce, "int_or_bool")
 reduce_xor_p = reduction("reduce_xor", np.bitwise_xor.reduce, "int_or_bool")

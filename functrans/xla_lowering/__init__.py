@@ -4,12 +4,15 @@ execution into core's tables. The only package that imports jax/jaxlib."""
 from . import (  # noqa: F401  # noqa: F401
     bitwise,
     call,
+    collectives,
+    control_flow,
     cumulative,
     custom_derivatives,  # noqa: F401
     dot,
     eager,
     elementwise,
     indexing,
+    pmap,
     reductions,
     shapes,
     sorting,

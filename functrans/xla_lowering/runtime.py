@@ -30,10 +30,31 @@ def client():
     return _client
 
 
+def set_client(new_client) -> None:
+    """Use ``new_client`` from now on (distributed.initialize's multi-process client)."""
+    global _client
+    _client = new_client
+    _shardings.clear()
+    _replica_shardings.clear()
+
+
 def devices(platform: str | None = None) -> list:
     if platform is None:
         return list(client().local_devices())
     return list(_jax_backend.get_backend(platform).local_devices())
+
+
+def global_devices() -> list:
+    """Every device of every process (``jax.devices()`` after distributed init)."""
+    return list(client().devices())
+
+
+def process_index() -> int:
+    return client().process_index()
+
+
+def process_count() -> int:
+    return max(d.process_index for d in client().devices()) + 1
 
 
 def default_device():
@@ -64,12 +85,14 @@ def _jax_aval(shape, dtype):
 
 
 placed_off_default = False  # becomes True once any buffer lives off the default device
+devices_used = False  # becomes True at the first transfer or compile (distributed checks)
 
 
 def to_device(value: np.ndarray, device=None):
     """``(buffer, device)``: a device buffer holding ``value`` (zero-copy on the CPU
     where possible)."""
-    global placed_off_default
+    global placed_off_default, devices_used
+    devices_used = True
     if device is None:
         device = default_device()
     elif device != default_device():
@@ -130,6 +153,8 @@ def input_buffer(x, device):
         if x._dev is device and x._buf is not None:
             return x._buf
         return x.device_buffer(device)
+    if isinstance(x, Array):  # a ShardedArray (pmap result): gathered once
+        return x.device_buffer(device)
     if isinstance(x, _xc.ArrayImpl):
         return x if device_of(x) == device else to_device(np.asarray(x), device)[0]
     from ..core.array import as_numpy
@@ -137,6 +162,8 @@ def input_buffer(x, device):
 
 
 def compile_module(module, device, num_replicas: int = 1, devices_=None):
+    global devices_used
+    devices_used = True
     options = _xc.CompileOptions()
     options.num_replicas = num_replicas
     devs = devices_ or [device]
@@ -144,6 +171,51 @@ def compile_module(module, device, num_replicas: int = 1, devices_=None):
         np.asarray([[d.id] for d in devs], dtype=np.int32))
     return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
 
+
+_replica_shardings: dict = {}
+
+
+def replica_sharding(devs: Sequence):
+    """The sharding under which per-replica buffers enter a multi-replica program: each
+    replica's buffer is its whole parameter (the program itself is per device)."""
+    key = tuple(devs)
+    s = _replica_shardings.get(key)
+    if s is None:
+        from jax.sharding import Mesh, NamedSharding, PartitionSpec
+        s = _replica_shardings[key] = NamedSharding(
+            Mesh(np.asarray(devs, dtype=object), ("replicas",)), PartitionSpec())
+    return s
+
+
+def replicated_array(bufs: list, aval: ShapedArray, sharding):
+    """One argument of a multi-replica program from its per-replica buffers."""
+    return _xc.ArrayImpl(_jax_aval(aval.shape, aval.dtype), sharding, bufs, committed=True,
+                         _skip_checks=True)
+
+
+def result_handler(aval: ShapedArray, sharding):
+    """Turns a multi-replica program's per-replica results into one runtime array."""
+    return _xc.array_result_handler(_jax_aval(aval.shape, aval.dtype), sharding, committed=True,
+                                    _skip_checks=True)
+
+
+def block_all(bufs: list, aval: ShapedArray, sharding) -> None:
+    """Wait for buffers on several devices with one call."""
+    replicated_array(bufs, aval, sharding).block_until_ready()
+
+
+def _block_many(bufs: list, devs: list) -> None:
+    a = bufs[0]
+    block_all(bufs, ShapedArray(a.shape, np.dtype(a.dtype)), replica_sharding(devs))
+
+
+backend.block_many = _block_many
+backend.split_group = lambda group: list(group._arrays)
+
+
+# Set by xla_lowering.pmap: (the exception a pmap's lowering raises outside any pmap
+# program, the executable that then runs the jaxpr equation by equation).
+split_execution: tuple = ()
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -156,7 +228,11 @@ def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
     key = (device, donated)
     exe = per_jaxpr.get(key)
     if exe is None:
-        module = lower_to_module(closed, name, donated=donated)
+        try:
+            module = lower_to_module(closed, name, donated=donated)
+        except split_execution[:1]:  # a jit of a pmap: no single program
+            exe = per_jaxpr[key] = split_execution[1](closed, device)
+            return exe
         text = str(module)
         exe = Executable(compile_module(module, device), closed.out_avals, device, text)
         per_jaxpr[key] = exe
