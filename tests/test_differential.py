@@ -42,9 +42,11 @@ PROGRAMS_RUN = {"count": 0}
 @pytest.fixture(scope="module", autouse=True)
 def _report_count(request):
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"test_differential: {PROGRAMS_RUN['count']} programs run")
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"test_differential: {PROGRAMS_RUN['count']} programs run")
 
 
 def _loss(m, f):
@@ -145,3 +147,18 @@ def test_hypot_of_an_infinite_side_is_inf():
     want = JAXX.np.hypot(x, y)
     assert_same(FTX.np.hypot(x, y), want, **TOL[1])
     assert_same(FTX.jit(FTX.np.hypot)(x, y), want, **TOL[1])
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_sort_orders_signed_nans_and_zeros_as_jax(descending):
+    """-0.0 ties with 0.0 (stable order) and a NaN of either sign sorts last, eager and jit;
+    jit once put -NaN first and -0.0 before 0.0 (TOTALORDER on raw keys)."""
+    x = np.array([0.0, np.nan, 1.0, -0.0, 0.0, -1.0, np.nan], np.float32)
+    x[1] = -np.abs(x[1])
+    for fn in ("sort", "argsort"):
+        want = getattr(JAXX.np, fn)(x, descending=descending)
+        f = lambda x, fn=fn: getattr(FTX.np, fn)(x, descending=descending)  # noqa: E731
+        for run in (f, FTX.jit(f)):
+            got = run(x)
+            assert_same(got, want, **TOL[1])
+            assert (np.signbit(np.asarray(got)) == np.signbit(np.asarray(want))).all()
