@@ -94,7 +94,8 @@ def main():
         pass
     print(line)
 
-    for extra in (_autodiff_tour, _vmap_tour, _control_flow_tour, _pmap_tour):
+    for extra in (_autodiff_tour, _vmap_tour, _control_flow_tour, _pmap_tour,
+                  _random_cnn_tour):
         extra(params, x, y)
 
 
@@ -181,6 +182,49 @@ def _pmap_tour(params, x, y):
                                   ft.grad(loss)(params, x[:n * 16], y[:n * 16]))
     err = float(fnp.max(fnp.abs(w0[0] - whole[0][0])))
     print(f"the same step on one device over the whole batch: max abs diff {err:.2e}")
+
+
+def _random_cnn_tour(params, x, y):
+    if not hasattr(ft, "random"):
+        return
+    import functrans.random as random
+    section("9. random numbers and a small CNN")
+    key = random.key(0)
+    k_init, k_data = random.split(key)
+    print("normal(k_data, (4,)) :", np.round(np.asarray(random.normal(k_data, (4,))), 6))
+    try:
+        import jax
+        same = np.array_equal(np.asarray(random.normal(k_data, (4,))),
+                              np.asarray(jax.random.normal(jax.random.split(
+                                  jax.random.key(0))[1], (4,))))
+        print("bit-identical to jax.random.normal:", same)
+    except ImportError:
+        pass
+    kw1, kw2, kd = random.split(k_init, 3)
+    cnn = {"w1": random.normal(kw1, (3, 3, 1, 8)) * 0.3,
+           "w2": random.normal(kw2, (3, 3, 8, 16)) * 0.1,
+           "wd": random.normal(kd, (4 * 4 * 16, 10)) * 0.05}
+    images = random.uniform(k_data, (16, 16, 16, 1))
+    labels = fnp.eye(10)[random.randint(k_data, (16,), 0, 10)]
+
+    def cnn_loss(p, xb, yb):
+        dn = ("NHWC", "HWIO", "NHWC")
+        h = lax.conv_general_dilated(xb, p["w1"], (1, 1), "SAME", dimension_numbers=dn)
+        h = lax.reduce_window(fnp.maximum(h, 0.0), -fnp.inf, lax.max, (1, 2, 2, 1),
+                              (1, 2, 2, 1), "VALID")
+        h = lax.conv_general_dilated(h, p["w2"], (1, 1), "SAME", dimension_numbers=dn)
+        h = lax.reduce_window(fnp.tanh(h), -fnp.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1),
+                              "VALID")
+        logits = h.reshape(h.shape[0], -1) @ p["wd"]
+        logits = logits - fnp.max(logits, axis=1, keepdims=True)
+        return -fnp.mean(fnp.sum((logits - fnp.log(fnp.sum(fnp.exp(logits), axis=1,
+                                                             keepdims=True))) * yb, axis=1))
+
+    step = ft.jit(ft.value_and_grad(cnn_loss))
+    for i in range(3):
+        value, grads = step(cnn, images, labels)
+        cnn = {k: cnn[k] - 0.2 * grads[k] for k in cnn}
+        print(f"CNN SGD step {i}: loss {float(value):.4f}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     distributed,
     lax,
     numpy,
+    random,
     test_util,  # noqa: F401
     tree_util,
 )
@@ -43,6 +44,17 @@ from .api import (  # noqa: F401
     make_jaxpr,
 )
 from .core.array import Array  # noqa: F401
+from .core.config import (  # noqa: F401
+    config,
+    debug_infs,
+    debug_nans,
+    default_device,
+    default_matmul_precision,
+    disable_jit,
+    enable_x64,
+    numpy_dtype_promotion,
+    numpy_rank_promotion,
+)
 from .core.trace import ConcretizationTypeError, UnexpectedTracerError  # noqa: F401
 from .higher_order.checkpoint import checkpoint, remat  # noqa: F401
 from .higher_order.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401

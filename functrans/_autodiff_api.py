@@ -270,12 +270,42 @@ def _partial(fun, args, kwargs, nums):
     return f_part
 
 
-def _differentiated_args(args, argnums, api) -> tuple[tuple[int, ...], tuple]:
-    """``(argnums as a tuple, the arguments they select)``, checked to be float pytrees."""
+def _differentiated_args(args, argnums, api, holomorphic: bool = False
+                         ) -> tuple[tuple[int, ...], tuple]:
+    """``(argnums as a tuple, the arguments they select)``, checked to be float pytrees
+    (complex ones with ``holomorphic``; never complex for non-holomorphic jacfwd)."""
     nums = _argnums_tuple(argnums, len(args), api)
     dyn = tuple(args[i] for i in nums)
     _check_grad_inputs(dyn, nums, api)
+    if holomorphic or api == "jacfwd":
+        _check_complex_inputs(dyn, api, holomorphic)
     return nums, dyn
+
+
+def _check_complex_inputs(dyn, api: str, holomorphic: bool) -> None:
+    for leaf in tree_flatten(dyn)[0]:
+        dt = _aval(leaf).dtype
+        if holomorphic and dt.kind != "c":
+            raise TypeError(f"[{api}] with holomorphic=True requires inputs with complex "
+                            f"dtype, but got {dt.name}; convert them with "
+                            "x.astype(functrans.numpy.complex64)")
+        if not holomorphic and dt.kind == "c":
+            raise TypeError(f"[{api}] requires real-valued inputs (a float dtype), but got "
+                            f"{dt.name}. For holomorphic differentiation, pass "
+                            "holomorphic=True. For differentiation of non-holomorphic "
+                            "functions involving complex inputs, use jvp directly.")
+
+
+def _check_complex_output(a: ShapedArray, api: str, holomorphic: bool) -> None:
+    """JAX's rules for complex outputs of reverse-mode derivatives."""
+    if holomorphic and a.dtype.kind != "c":
+        raise TypeError(f"[{api}] with holomorphic=True requires outputs with complex dtype, "
+                        f"but got {a.dtype.name}")
+    if not holomorphic and a.dtype.kind == "c" and api != "jacfwd":
+        raise TypeError(f"[{api}] requires real-valued outputs (a float dtype), but got "
+                        f"{a.dtype.name}. For holomorphic differentiation, pass "
+                        "holomorphic=True. For differentiation of non-holomorphic functions "
+                        "involving complex outputs, use vjp directly.")
 
 
 def _check_grad_inputs(dyn, nums, api):
@@ -290,14 +320,17 @@ def _check_grad_inputs(dyn, nums, api):
                                 "argument to a float dtype")
 
 
-def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False
-                   ) -> Callable:
+def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+                   holomorphic: bool = False) -> Callable:
     """``fun``'s value and gradient (``jax.value_and_grad``).
 
     Args:
-      fun: scalar-output function of arrays (pytrees).
+      fun: scalar-output function of arrays (pytrees). A real output of complex inputs
+        gets JAX's cotangent convention (``grad(lambda z: abs(z)**2)(z) == 2*conj(z)``).
       argnums: which positional argument(s) to differentiate (int or tuple).
       has_aux: ``fun`` returns ``(value, aux)``.
+      holomorphic: ``fun`` is holomorphic (complex in, complex out): the gradient is
+        ``f'(z)``.
 
     Returns:
       A function returning ``(value, grad)`` or ``((value, aux), grad)``; ``grad`` has the
@@ -311,10 +344,11 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
 
     @functools.wraps(fun)
     def vg(*args, **kwargs):
-        nums, dyn = _differentiated_args(args, argnums, api)
+        nums, dyn = _differentiated_args(args, argnums, api, holomorphic)
         res = vjp(_partial(fun, args, kwargs, nums), *dyn, has_aux=has_aux)
         out, pullback = res[0], res[1]
         a = _check_scalar_output(out, api)
+        _check_complex_output(a, api, holomorphic)
         g = pullback(Array(np.ones((), a.dtype), a))  # weak when the output is (as JAX)
         g = g[0] if isinstance(argnums, int) else g
         return ((out, res[2]), g) if has_aux else (out, g)
@@ -336,8 +370,9 @@ def _check_scalar_output(out, api: str) -> ShapedArray:
     return a
 
 
-def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
-    """Gradient of a scalar-output ``fun`` (``jax.grad``).
+def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+         holomorphic: bool = False) -> Callable:
+    """Gradient of a scalar-output ``fun`` (``jax.grad``; ``holomorphic`` as there).
 
     Returns:
       A function returning the gradient (``(grad, aux)`` when ``has_aux``).
@@ -346,7 +381,7 @@ def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False)
         >>> grad(fnp.sin)(0.0)
         Array(1., dtype=float32)
     """
-    vg = value_and_grad(fun, argnums, has_aux)
+    vg = value_and_grad(fun, argnums, has_aux, holomorphic)
 
     @functools.wraps(fun)
     def g(*args, **kwargs):
@@ -409,10 +444,12 @@ def _std_basis(leaves) -> list:
     return out
 
 
-def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+           holomorphic: bool = False) -> Callable:
     """Jacobian by forward mode: ``vmap`` of ``jvp`` over the standard basis
     (``jax.jacfwd``). The result has the output's structure, each leaf of shape
-    ``out.shape + in.shape``.
+    ``out.shape + in.shape``. Complex inputs need ``holomorphic=True`` (then the
+    Jacobian is ``df/dz``).
 
     Example:
         >>> jacfwd(fnp.sin)(fnp.zeros(2))  # diag(cos 0)
@@ -421,7 +458,7 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     from ._vmap_api import vmap
 
     def jac(*args, **kwargs):
-        nums, dyn = _differentiated_args(args, argnums, "jacfwd")
+        nums, dyn = _differentiated_args(args, argnums, "jacfwd", holomorphic)
         dyn_arg = dyn[0] if isinstance(argnums, int) else dyn
         in_leaves, in_tree = tree_flatten(dyn_arg)
         f = _partial(fun, args, kwargs, nums)
@@ -431,6 +468,9 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
         def push(*t_leaves):
             res = jvp(f1, (dyn_arg,), (tree_unflatten(in_tree, list(t_leaves)),),
                       has_aux=has_aux)
+            if holomorphic:
+                for leaf in tree_flatten(res[1])[0]:
+                    _check_complex_output(_aval(leaf), "jacfwd", True)
             return res[1]
         out_t = vmap(push)(*basis)
         out_leaves, out_tree = tree_flatten(out_t)
@@ -450,9 +490,11 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     return jac
 
 
-def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+           holomorphic: bool = False) -> Callable:
     """Jacobian by reverse mode: ``vmap`` of the pullback over the output's standard basis
-    (``jax.jacrev``). Each leaf has shape ``out.shape + in.shape``.
+    (``jax.jacrev``). Each leaf has shape ``out.shape + in.shape``. Complex outputs need
+    ``holomorphic=True``.
 
     Example:
         >>> jacrev(fnp.sin)(fnp.zeros(2))  # diag(cos 0)
@@ -461,10 +503,12 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     from ._vmap_api import vmap
 
     def jac(*args, **kwargs):
-        nums, dyn = _differentiated_args(args, argnums, "jacrev")
+        nums, dyn = _differentiated_args(args, argnums, "jacrev", holomorphic)
         res = vjp(_partial(fun, args, kwargs, nums), *dyn, has_aux=has_aux)
         out, pullback = res[0], res[1]
         out_leaves, out_tree = tree_flatten(out)
+        for leaf in out_leaves:
+            _check_complex_output(_aval(leaf), "jacrev", holomorphic)
         basis = _std_basis(out_leaves)
         cts = vmap(lambda *b: pullback(tree_unflatten(out_tree, list(b))))(*basis)
         cts = cts[0] if isinstance(argnums, int) else cts
@@ -480,14 +524,14 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     return jac
 
 
-def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False
-            ) -> Callable:
+def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+            holomorphic: bool = False) -> Callable:
     """The Hessian as ``jacfwd(jacrev(fun))`` (``jax.hessian``).
 
     Example:
         >>> hessian(lambda x: (x ** 3).sum())(fnp.ones(2))  # diag(6)
     """
-    return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
+    return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
 
 
 __all__ = ["jvp", "linearize", "vjp", "grad", "value_and_grad", "linear_transpose", "hvp",

@@ -16,11 +16,13 @@ import numpy as np
 from . import xla_lowering
 from .core import dtypes
 from .core.array import Array, aval_of, is_array_like
+from .core.config import _values as _config_values
+from .core.config import config
 from .core.ir import ClosedJaxpr, ShapedArray
 from .core.trace import Tracer, _state, bind, current_trace
 from .higher_order.call import jit_p
-from .interpreters.eval import eval_trace
-from .interpreters.staging import stage
+from .interpreters.eval import bad_value_kind, eval_trace, floating_point_error
+from .interpreters.staging import eval_closed, stage
 from .tree_util import keystr, tree_flatten, tree_flatten_with_path, tree_map, tree_unflatten
 from .xla_lowering import runtime
 from .xla_lowering.lower import lower_to_module
@@ -210,10 +212,11 @@ class Jitted:
         # the argument avals alone (the pytree structure is then implied).
         self.fast_cache: dict = {}
         self.simple = not (self.static.nums or self.static.names or self.donate_argnums)
+        self.fast_epoch = config.epoch  # fast_cache holds entries made under this config
 
     def _entry(self, args, kwargs):
         leaves, in_tree, avals, skey = _trace_flat(self.fun, self.static, args, kwargs, "jit")
-        key = (in_tree, avals, skey)
+        key = (in_tree, avals, skey, config.trace_key())
         entry = self.cache.get(key)
         if entry is not None:
             return entry, leaves, []
@@ -237,16 +240,23 @@ class Jitted:
         return tuple(flags + [False] * (n_leaves - len(flags)))
 
     def __call__(self, *args, **kwargs):
+        if _config_values["jax_disable_jit"]:
+            return self.fun(*args, **kwargs)
         entry, leaves, tracer_consts = self._entry(args, kwargs)
         if current_trace() is eval_trace:
             outs = self._execute(entry, leaves)
-            if self.simple and not kwargs and len(leaves) == len(args):
+            if _config_values["jax_debug_nans"] or _config_values["jax_debug_infs"]:
+                _check_outputs(entry, leaves, outs)
+            elif self.simple and not kwargs and len(leaves) == len(args):
                 self._remember_fast(args, entry)
         else:
             outs = bind(jit_p, *tracer_consts, *leaves, jaxpr=entry.closed, name=entry.name)
         return tree_unflatten(entry.out_tree, outs)
 
     def _remember_fast(self, args, entry):
+        if self.fast_epoch != config.epoch:  # an option changed: older entries may be stale
+            self.fast_cache.clear()
+            self.fast_epoch = config.epoch
         if all(type(a) is Array for a in args) and entry.exe is not None:
             self.fast_cache[tuple(a.aval for a in args)] = entry
 
@@ -274,6 +284,15 @@ class Jitted:
         return self._entry(args, kwargs)[0].closed
 
 
+def _check_outputs(entry, leaves, outs) -> None:
+    """debug_nans/debug_infs on a jit call's outputs: on a hit, re-run the function op by
+    op (eagerly, every primitive checked) to name the primitive that produced it."""
+    bad = bad_value_kind(outs)
+    if bad is not None:
+        eval_closed(entry.closed, *leaves)
+        raise floating_point_error(bad, f"jit({entry.name})", deoptimized=True)
+
+
 _DEFAULT: list = [None]  # the default device, filled on first use
 
 
@@ -283,8 +302,7 @@ def _on_default(args) -> bool:
 
 
 def _device_of_args(leaves):
-    if _DEFAULT[0] is None:
-        _DEFAULT[0] = runtime.default_device()
+    _DEFAULT[0] = runtime.default_device()
     for x in leaves:
         if type(x) is Array and x._buf is not None:
             return x._dev
@@ -332,7 +350,8 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
-        if _state.trace is eval_trace and simple and not kwargs:
+        if _state.trace is eval_trace and simple and not kwargs and \
+                impl.fast_epoch == config.epoch:
             # The hot path: Arrays with device buffers on the default device, seen before.
             # (A host-only Array has _buf None, which execution rejects with a TypeError
             # before running anything; then the slow path transfers it.)

@@ -8,6 +8,7 @@ equal shapes and dtypes. Python scalars take the dtype of the array operands
 from __future__ import annotations
 
 import builtins
+import enum
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,6 +27,7 @@ from .core.ir import ShapedArray
 from .core.trace import Tracer, bind, bind1
 from .primitives import bitwise as _bw
 from .primitives import collectives as _coll
+from .primitives import complex_ops as _cx
 from .primitives import cumulative as _cu
 from .primitives import elementwise as _ew
 from .primitives import indexing as _ix
@@ -159,7 +161,7 @@ def select(pred, on_true, on_false):
 
 def convert_element_type(x, new_dtype):
     """Cast ``x`` to ``new_dtype`` (never weakly typed)."""
-    new_dtype = dtypes.check_supported(new_dtype, "convert_element_type")
+    new_dtype = dtypes.user_dtype(new_dtype, "convert_element_type")
     if isinstance(x, _PY_SCALARS):
         x = _scalar_as(x, dtypes.dtype_and_weak(x)[0])
     aval = aval_of(x) if not isinstance(x, Tracer) else x.aval
@@ -240,8 +242,19 @@ def argmax(x, axis: int, index_dtype=dtypes.int32):
     return bind1(argmax_p, x, axes=(int(axis),), index_dtype=np.dtype(index_dtype))
 
 
+class Precision(enum.Enum):
+    """Operand precision of dot_general (``jax.lax.Precision``); None takes
+    ``jax_default_matmul_precision``."""
+
+    DEFAULT = 0
+    HIGH = 1
+    HIGHEST = 2
+
+
 def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
     (lc, rc), (lb, rb) = dimension_numbers
+    if isinstance(precision, list):
+        precision = tuple(precision)
     dn = ((tuple(lc), tuple(rc)), (tuple(lb), tuple(rb)))
     pet = None if preferred_element_type is None else np.dtype(preferred_element_type)
     return bind1(dot_general_p, *_lift_scalars_like_arrays(lhs, rhs), dimension_numbers=dn,
@@ -535,9 +548,22 @@ def sort(operand, dimension: int = -1, is_stable: bool = True, num_keys: int = 1
     single = not isinstance(operand, tuple | list)
     operands = (operand,) if single else tuple(operand)
     dim = _axis_index(dimension, len(_shape(operands[0])), "sort")
-    outs = bind(_so.sort_p, *operands, dimension=dim, is_stable=bool(is_stable),
-                num_keys=int(num_keys))
+    keys = operands[:int(num_keys)]
+    if any(_dtype_of(k).kind == "c" for k in keys):
+        # Complex keys order lexicographically by (real, imag), as JAX's: sort by the parts
+        # and carry every operand along.
+        parts = [p for k in keys for p in ((real(k), imag(k)) if _dtype_of(k).kind == "c"
+                                          else (k,))]
+        outs = bind(_so.sort_p, *parts, *operands, dimension=dim, is_stable=bool(is_stable),
+                    num_keys=len(parts))[len(parts):]
+    else:
+        outs = bind(_so.sort_p, *operands, dimension=dim, is_stable=bool(is_stable),
+                    num_keys=int(num_keys))
     return outs[0] if single else tuple(outs)
+
+
+def _dtype_of(x) -> np.dtype:
+    return (x.aval if isinstance(x, Tracer) else aval_of(x)).dtype
 
 
 def sort_key_val(keys, values, dimension: int = -1, is_stable: bool = True):
@@ -713,5 +739,34 @@ def optimization_barrier(operand):
     return tree_unflatten(tree, bind(_ew.optimization_barrier_p, *leaves))
 
 
+# ---- complex numbers ------------------------------------------------------------------------
+def complex(x, y):  # noqa: A001 (the jax.lax name)
+    """``x + 1j * y`` from float32 (or float64) parts (``jax.lax.complex``).
+
+    Example:
+        >>> lax.complex(1.0, 2.0)
+        Array(1.+2.j, dtype=complex64)
+    """
+    return bind1(_cx.complex_p, *_lift_scalars(x, y))
+
+
+def real(x):
+    """The real part of a complex array (``jax.lax.real``)."""
+    return bind1(_cx.real_p, x)
+
+
+def imag(x):
+    """The imaginary part of a complex array (``jax.lax.imag``)."""
+    return bind1(_cx.imag_p, x)
+
+
+def conj(x):
+    """The complex conjugate; a real operand becomes complex (``jax.lax.conj``)."""
+    if isinstance(x, _PY_SCALARS):
+        x = _scalar_as(x, dtypes.dtype_and_weak(x)[0])
+    return _cx.conj(x)
+
+
 # last, because the module-level code above uses the builtin map
 from ._lax_control_flow import map  # noqa: E402, F401, A004  (jax.lax.map)
+from ._lax_conv import *  # noqa: E402, F403 (convolutions: functrans/_lax_conv.py)

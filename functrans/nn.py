@@ -236,4 +236,5 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
                                    else dtypes.int32, shape, ax)
     xb = fnp.expand_dims(x, ax)
     hot = fnp.equal(xb, classes)
-    return lax.convert_element_type(hot, dtypes.float32 if dtype is None else np.dtype(dtype))
+    out_dtype = dtypes.default_float() if dtype is None else np.dtype(dtype)
+    return lax.convert_element_type(hot, out_dtype)

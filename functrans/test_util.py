@@ -10,10 +10,14 @@ from ._autodiff_api import jvp, vjp
 from .core import dtypes
 from .tree_util import tree_flatten, tree_map, tree_unflatten
 
+# Per dtype (the widest argument's wins): 64-bit types get tight checks (and the
+# finite-difference step JAX uses), so third derivatives are checked in float64.
 _DEFAULT_TOL = {np.dtype(np.float32): 2e-2, np.dtype(np.float16): 1e-1,
-                dtypes.bfloat16: 1e-1}
+                dtypes.bfloat16: 1e-1, np.dtype(np.float64): 1e-5,
+                np.dtype(np.complex64): 2e-2, np.dtype(np.complex128): 1e-5}
 _DEFAULT_EPS = {np.dtype(np.float32): 1e-3, np.dtype(np.float16): 1e-2,
-                dtypes.bfloat16: 1e-2}
+                dtypes.bfloat16: 1e-2, np.dtype(np.float64): 1e-4,
+                np.dtype(np.complex64): 1e-3, np.dtype(np.complex128): 1e-4}
 
 
 def _np(x) -> np.ndarray:
@@ -24,11 +28,26 @@ def _is_float(x) -> bool:
     return dtypes.is_inexact(np.asarray(x).dtype)
 
 
+def _wide(x) -> np.ndarray:
+    """``x`` in float64 (complex128 when complex), for finite differences."""
+    x = _np(x)
+    return x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
+
+
 def _rand_like(rng, x):
     a = _np(x)
     if not _is_float(a):
         return np.zeros(a.shape, dtypes.float0)
+    if a.dtype.kind == "c":
+        return (rng.standard_normal(a.shape) + 1j * rng.standard_normal(a.shape)).astype(a.dtype)
     return rng.standard_normal(a.shape).astype(a.dtype)
+
+
+def _conj(tree):
+    def leaf(x):
+        a = _np(x)
+        return np.conj(a) if a.dtype.kind == "c" else x
+    return tree_map(leaf, tree)
 
 
 def _inner(xs, ys) -> float:
@@ -37,7 +56,7 @@ def _inner(xs, ys) -> float:
         x, y = _np(x), _np(y)
         if x.dtype == dtypes.float0 or y.dtype == dtypes.float0:
             continue
-        total += float(np.sum(x.astype(np.float64) * y.astype(np.float64)))
+        total += float(np.real(np.sum(np.conj(_wide(x)) * _wide(y))))
     return total
 
 
@@ -46,7 +65,7 @@ def _axpy(a, t, x):
         xi = _np(xi)
         if _np(ti).dtype == dtypes.float0:
             return xi
-        return (xi.astype(np.float64) + a * _np(ti).astype(np.float64)).astype(xi.dtype)
+        return (_wide(xi) + a * _wide(ti)).astype(xi.dtype)
     return tree_map(leaf, t, x)
 
 
@@ -54,8 +73,7 @@ def numerical_jvp(f: Callable, primals: Sequence, tangents: Sequence, eps: float
     """``(f(x + eps t) - f(x - eps t)) / (2 eps)``, leafwise, in float64."""
     plus = f(*_axpy(eps, tangents, primals))
     minus = f(*_axpy(-eps, tangents, primals))
-    return tree_map(lambda p, m: (_np(p).astype(np.float64) - _np(m).astype(np.float64))
-                    / (2 * eps), plus, minus)
+    return tree_map(lambda p, m: (_wide(p) - _wide(m)) / (2 * eps), plus, minus)
 
 
 def _tol(args, given, table, default):
@@ -71,8 +89,8 @@ def _assert_close(got, want, atol, rtol, what):
         g, w = _np(g), _np(w)
         if g.dtype == dtypes.float0:
             continue
-        np.testing.assert_allclose(g.astype(np.float64), w.astype(np.float64), atol=atol,
-                                   rtol=rtol, err_msg=f"[check_grads] {what} mismatch")
+        np.testing.assert_allclose(_wide(g), _wide(w), atol=atol, rtol=rtol,
+                                   err_msg=f"[check_grads] {what} mismatch")
 
 
 def check_jvp(f: Callable, args: Sequence, atol=None, rtol=None, eps=None, seed=0) -> None:
@@ -95,8 +113,10 @@ def check_vjp(f: Callable, args: Sequence, atol=None, rtol=None, eps=None, seed=
     tangents = tree_map(lambda x: _rand_like(rng, x), tuple(args))
     eps = _tol(args, eps, _DEFAULT_EPS, 1e-3)
     fd = numerical_jvp(f, args, tangents, eps)
-    lhs = _inner(ct, fd)
-    rhs = _inner(pullback(ct), tangents)
+    # Complex values: <fd, ct> == <t, conj(pullback(conj(ct)))> (JAX's convention: the
+    # pullback is a transpose, not an adjoint); for real values conj is the identity.
+    lhs = _inner(fd, ct)
+    rhs = _inner(tangents, _conj(pullback(_conj(ct))))
     tol = _tol(args, atol, _DEFAULT_TOL, 2e-2)
     scale = max(1.0, abs(lhs), abs(rhs))
     if abs(lhs - rhs) > tol * scale:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from types import SimpleNamespace
 
 import jax
@@ -19,6 +20,20 @@ FT = SimpleNamespace(name="functrans", np=fnp, lax=flax, jit=ft.jit, make_jaxpr=
 JAX = SimpleNamespace(name="jax", np=jnp, lax=jax.lax, jit=jax.jit, make_jaxpr=jax.make_jaxpr,
                       ft=jax)
 BOTH = [FT, JAX]
+
+
+@contextlib.contextmanager
+def x64_mode(on: bool):
+    """functrans's and JAX's 64-bit mode switched together (both restored afterwards), so
+    tests written over ``m`` compare the two libraries in the same mode."""
+    old_ft, old_jax = ft.config.jax_enable_x64, jax.config.jax_enable_x64
+    ft.config.update("jax_enable_x64", on)
+    jax.config.update("jax_enable_x64", on)
+    try:
+        yield on
+    finally:
+        ft.config.update("jax_enable_x64", old_ft)
+        jax.config.update("jax_enable_x64", old_jax)
 
 
 def to_np(x):

@@ -73,6 +73,9 @@ def _cases():
         "grad_atan2_constant_second": lambda m: m.ft.grad(
             lambda x: m.np.sum(m.np.arctan2(x, np.array([np.inf, 1.0], np.float32))))(
             np.array([1.0, 2.0], np.float32)),
+        "grad_max_of_scalar_and_array": lambda m: m.ft.grad(
+            lambda a: m.lax.max(a, np.array([1.0, 0.0, 2.0], np.float32)).sum())(
+            np.float32(1.0)),
         "jit_grad_max_of_standardize": lambda m: m.jit(m.ft.grad(
             lambda v: m.np.sum(m.np.max(_nn(m).standardize(v, axis=1), axis=1))))(V),
     }

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core import dtypes
 from ..core.array import Array, as_numpy, aval_of
+from ..core.config import _values as _config_values
+from ..core.config import config
 from ..core.registry import abstract_eval_rules, device_impl_rules, impl_rules
 from ..core.trace import Trace, Tracer, UnexpectedTracerError, _state, check_alive
 
@@ -53,10 +56,26 @@ class EvalTrace(Trace):
         device_rule = self.device_rules.get(prim)
         if device_rule is not None:
             _check_no_tracers(args)
-            return device_rule(*args, **params)
-        if self.device_op is not None:
-            return self.device_op(prim, args, params)
-        return self.process_on_host(prim, args, params)
+            outs = device_rule(*args, **params)
+        elif self.device_op is not None:
+            outs = self.device_op(prim, args, params)
+        else:
+            outs = self.process_on_host(prim, args, params)
+        if _config_values["jax_debug_nans"] or _config_values["jax_debug_infs"]:
+            self._debug_check(prim, args, params, outs, device_rule is not None)
+        return outs
+
+    def _debug_check(self, prim, args, params, outs, compiled: bool) -> None:
+        """debug_nans/debug_infs: name the primitive that made the first NaN/inf. A
+        compiled call (jit) is re-run op by op on the host first, so an inner primitive
+        is named when it is the culprit (as JAX does)."""
+        bad = bad_value_kind(outs)
+        if bad is None:
+            return
+        if compiled:
+            self.process_on_host(prim, args, params)  # raises at the inner primitive
+            raise floating_point_error(bad, prim.name, deoptimized=True)
+        raise floating_point_error(bad, prim.name)
 
     def process_on_host(self, prim, args, params):
         try:  # fast path: every argument is a functrans Array
@@ -104,5 +123,31 @@ def _wrap(value, aval) -> Array:
     return Array(value, aval)
 
 
+def bad_value_kind(values) -> str | None:
+    """``"nan"``/``"inf"`` when a value has one that the debug options look for."""
+    nans, infs = _config_values["jax_debug_nans"], _config_values["jax_debug_infs"]
+    for v in values:
+        a = v.numpy() if type(v) is Array else np.asarray(v)
+        if not dtypes.is_inexact(a.dtype):  # ints, bools, float0
+            continue
+        if nans and np.isnan(a).any():
+            return "nan"
+        if infs and np.isinf(a).any():
+            return "inf"
+    return None
+
+
+def floating_point_error(kind: str, where: str, deoptimized: bool = False
+                         ) -> FloatingPointError:
+    option = f"jax_debug_{kind}s"
+    msg = f"[{option}] invalid value ({kind}) encountered in {where}"
+    if deoptimized:
+        msg += ("; the function was re-run op by op (as without jit) and no single "
+                "primitive produced it there (XLA's fused or reordered arithmetic did)")
+    return FloatingPointError(msg + f"; turn the check off with "
+                              f"functrans.config.update({option!r}, False)")
+
+
 eval_trace = EvalTrace()
+config.on_change(_out_avals_cache.clear)  # abstract eval depends on x64 and promotion
 _state.trace = eval_trace

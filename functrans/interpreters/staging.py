@@ -135,7 +135,9 @@ def eval_jaxpr(jaxpr: Jaxpr, consts: Sequence, *args) -> list:
     env: dict[Var, object] = {}
 
     def read(x):
-        return x.val if isinstance(x, Literal) else env[x]
+        if isinstance(x, Literal):  # typed as staged (a bare Python scalar would re-promote)
+            return Array(np.asarray(x.val, x.aval.dtype), x.aval)
+        return env[x]
 
     for v, val in zip(jaxpr.constvars, consts, strict=True):
         env[v] = val

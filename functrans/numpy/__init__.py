@@ -1,8 +1,8 @@
 """``functrans.numpy``: NumPy's API with JAX's semantics, built on ``functrans.lax``.
 
-Broadcasting and dtype promotion follow ``jax.numpy`` with 64-bit types off
-(JAX's promotion lattice, weakly typed Python scalars). Differences from JAX:
-static out-of-range integer indices raise IndexError (as NumPy).
+Broadcasting and dtype promotion follow ``jax.numpy`` (JAX's promotion lattice, weakly
+typed Python scalars; 32-bit unless ``functrans.config.update("jax_enable_x64", True)``).
+Differences from JAX: static out-of-range integer indices raise IndexError (as NumPy).
 
     import functrans.numpy as fnp
     fnp.sum(fnp.arange(6.0).reshape(2, 3) ** 2, axis=1)
@@ -16,9 +16,12 @@ from ._dtypes import (
     bfloat16,
     bool_,
     can_cast,
+    cdouble,
     complex64,
+    complex128,
     complex_,
     complexfloating,
+    csingle,
     double,
     dtype,
     finfo,
@@ -49,6 +52,18 @@ from ._dtypes import (
     uint32,
     uint64,
     unsignedinteger,
+)
+from .complex_funcs import (
+    angle,
+    conj,
+    conjugate,
+    imag,
+    iscomplex,
+    iscomplexobj,
+    isreal,
+    isrealobj,
+    real,
+    sort_complex,
 )
 from .creation import (
     arange,
@@ -208,8 +223,6 @@ from .ufuncs import (
     cbrt,
     ceil,
     clip,
-    conj,
-    conjugate,
     copysign,
     cos,
     cosh,
@@ -232,7 +245,6 @@ from .ufuncs import (
     greater_equal,
     heaviside,
     hypot,
-    imag,
     invert,
     isclose,
     isfinite,
@@ -265,7 +277,6 @@ from .ufuncs import (
     power,
     rad2deg,
     radians,
-    real,
     reciprocal,
     remainder,
     right_shift,
@@ -299,3 +310,4 @@ def _install_ndarray():
 
 
 _install_ndarray()
+from .convolve import convolve, correlate  # noqa: E402 (functrans/numpy/convolve.py)

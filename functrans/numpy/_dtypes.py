@@ -30,6 +30,7 @@ class _ScalarType:
 
     def __call__(self, x=0):
         from .creation import asarray
+        _dt.warn_if_x64(self.dtype, self.__name__)
         return asarray(x, dtype=_dt.canonicalize(self.dtype))
 
     def __eq__(self, other):
@@ -57,8 +58,10 @@ uint8, uint16, uint32, uint64 = (_st(t, t.__name__) for t in (np.uint8, np.uint1
 float16, float32, float64 = (_st(t, t.__name__) for t in (np.float16, np.float32, np.float64))
 bfloat16 = _st(ml_dtypes.bfloat16, "bfloat16")
 complex64 = _st(np.complex64, "complex64")
-float_, int_, uint, complex_ = float32, int32, uint32, complex64
-single, double = float32, float64
+complex128 = _st(np.complex128, "complex128")
+# As jax.numpy: NumPy's default types (64-bit), canonicalized to 32 bits with x64 off.
+float_, int_, uint, complex_ = float64, int64, uint64, complex128
+single, double, csingle, cdouble = float32, float64, complex64, complex128
 
 
 def dtype(x, align=False, copy=False):

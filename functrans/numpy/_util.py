@@ -1,17 +1,22 @@
 """Promotion, broadcasting and axis helpers shared by every ``functrans.numpy`` function.
 
-Rules (as ``jax.numpy`` with 64-bit types off): operands are promoted on JAX's
-lattice (``core.dtypes.promote``), Python scalars are weakly typed, NumPy
-broadcasting aligns trailing axes.
+Rules (as ``jax.numpy``): operands are promoted on JAX's lattice
+(``core.dtypes.promote``; 64-bit results only in 64-bit mode; no implicit promotion
+between array dtypes with ``jax_numpy_dtype_promotion='strict'``), Python scalars are
+weakly typed, NumPy broadcasting aligns trailing axes (warned about or refused with
+``jax_numpy_rank_promotion`` 'warn'/'raise').
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
 from .. import _lax_lenient as lax
 from ..core import dtypes
 from ..core.array import Array, aval_of
+from ..core.config import _values as _config_values
 from ..core.ir import ShapedArray
 from ..core.trace import Tracer, bind1
 from ..primitives.elementwise import convert_element_type_p
@@ -77,11 +82,13 @@ def promote_dtypes(*args):
 
 
 def promote_dtypes_inexact(*args):
-    """Promote, then move integer/bool results to float32 (keeping weak types)."""
+    """Promote, then move integer/bool results to a float (float32; float64 for 64-bit
+    integers), keeping weak types."""
     args = promote_dtypes(*args)
     if not args or dtypes.is_inexact(aval(args[0]).dtype):
         return args
-    return [convert(as_array(a), dtypes.float32, aval(a).weak_type) for a in args]
+    target = dtypes.to_inexact(aval(args[0]).dtype)
+    return [convert(as_array(a), target, aval(a).weak_type) for a in args]
 
 
 def _cast(x, dtype, weak):
@@ -176,9 +183,25 @@ def broadcast_all(*args, api: str = "functrans.numpy", keep_scalars: bool = Fals
     """Broadcast every operand to the common shape (rank-0 operands stay rank-0 with
     ``keep_scalars``: the elementwise primitives broadcast them)."""
     shapes = [aval(a).shape for a in args]
+    if len({len(s) for s in shapes if s}) > 1 and \
+            _config_values["jax_numpy_rank_promotion"] != "allow":
+        _rank_promotion(api, shapes)
     shape_ = broadcast_shapes(*shapes, api=api)
     return [a if s == shape_ or (keep_scalars and s == ()) else broadcast_to(a, shape_)
             for a, s in zip(args, shapes, strict=True)]
+
+
+def _rank_promotion(api: str, shapes) -> None:
+    """``jax_numpy_rank_promotion`` 'warn'/'raise': implicit rank broadcasting."""
+    got = " ".join(str(tuple(s)) for s in shapes)
+    if _config_values["jax_numpy_rank_promotion"] == "raise":
+        raise ValueError(f"[{api}] operands of shapes {got} have different ranks and "
+                         "jax_numpy_rank_promotion='raise' forbids implicit rank promotion; "
+                         "add the leading axes explicitly (x[None], fnp.expand_dims, "
+                         "fnp.broadcast_to)")
+    warnings.warn(f"[{api}] implicit rank promotion of shapes {got} (NumPy broadcasting); "
+                  "set jax_numpy_rank_promotion to 'allow' to silence this or 'raise' to make "
+                  "it an error", UserWarning, stacklevel=4)
 
 
 def canonical_axis(axis, ndim: int, api: str) -> int:

@@ -18,9 +18,12 @@ from ..core.trace import Tracer
 from ._util import as_array, aval, canonical_axis, concrete
 
 
-def _dtype(dtype, default=dtypes.float32):
-    return dtypes.check_supported(default if dtype is None else np.dtype(dtype),
-                                  "functrans.numpy")
+def _dtype(dtype, default=None):
+    """A requested dtype (JAX's warning for 64-bit ones with x64 off), else ``default``
+    (the default float: float32, or float64 in 64-bit mode)."""
+    if dtype is None:
+        return dtypes.check_supported(default or dtypes.default_float(), "functrans.numpy")
+    return dtypes.user_dtype(dtype, "functrans.numpy")
 
 
 def asarray(a, dtype=None, order=None, *, copy=None, device=None):
@@ -58,7 +61,7 @@ def _from_nested(a):
     """A nested list of scalars as a NumPy array with JAX's dtype rules."""
     leaves = list(_flat(a))
     if not leaves:
-        return np.asarray(a, dtype=dtypes.float32)
+        return np.asarray(a, dtype=dtypes.default_float())
     dtype, _ = dtypes.promote(*[dtypes.dtype_and_weak(x) for x in leaves])
     return np.asarray(a, dtype=dtype)
 
@@ -93,12 +96,12 @@ def full(shape, fill_value, dtype=None, *, device=None):
 
 
 def zeros(shape, dtype=None, *, device=None):
-    """An array of zeros (``jax.numpy.zeros``); float32 by default."""
+    """An array of zeros (``jax.numpy.zeros``); float32 (float64 with x64) by default."""
     return full(shape, 0, _dtype(dtype))
 
 
 def ones(shape, dtype=None, *, device=None):
-    """An array of ones (``jax.numpy.ones``); float32 by default."""
+    """An array of ones (``jax.numpy.ones``); float32 (float64 with x64) by default."""
     return full(shape, 1, _dtype(dtype))
 
 
@@ -277,7 +280,7 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
 def indices(dimensions, dtype=None, sparse=False):
     """Index grids for an array of shape ``dimensions`` (``jax.numpy.indices``)."""
     dims = tuple(int(d) for d in dimensions)
-    dt = _dtype(dtype, dtypes.int32)
+    dt = _dtype(dtype, dtypes.default_int())
     grids = []
     for i, d in enumerate(dims):
         if sparse:

@@ -44,16 +44,19 @@ def dot(a, b, *, precision=None, preferred_element_type=None):
 
 
 def vdot(a, b, *, precision=None):
-    """Dot product of the flattened arrays (``jax.numpy.vdot``)."""
+    """Dot product of the flattened arrays, the first conjugated (``jax.numpy.vdot``)."""
+    from .complex_funcs import conj
     from .shapes import ravel
-    return dot(ravel(a), ravel(b), precision=precision)
+    return dot(ravel(conj(a)), ravel(b), precision=precision)
 
 
 def vecdot(x1, x2, /, *, axis=-1):
-    """Vector dot product along ``axis`` with broadcasting (``jax.numpy.vecdot``)."""
+    """Vector dot product along ``axis`` with broadcasting, ``x1`` conjugated
+    (``jax.numpy.vecdot``)."""
+    from .complex_funcs import conj
     from .reductions import sum as sum_
     from .ufuncs import multiply
-    return sum_(multiply(x1, x2), axis=axis)
+    return sum_(multiply(conj(x1), x2), axis=axis)
 
 
 def matmul(a, b, *, precision=None, preferred_element_type=None):

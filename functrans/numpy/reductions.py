@@ -42,9 +42,9 @@ def _keep(a_shape, out, axes, keepdims):
 
 def _sum_dtype(dt):
     if dt == dtypes.bool_:
-        return dtypes.int32
-    if dtypes.is_integer(dt) and dt.itemsize < 4:
-        return dtypes.uint32 if dt.kind == "u" else dtypes.int32
+        return dtypes.default_int()
+    if dtypes.is_integer(dt) and dt.itemsize < dtypes.default_int().itemsize:
+        return dtypes.default_uint() if dt.kind == "u" else dtypes.default_int()
     return dt
 
 
@@ -154,7 +154,7 @@ def _count(shape_, axes, where_):
 def _inexact_dtype(dt, dtype):
     if dtype is not None:
         return np.dtype(dtype)
-    return dt if dtypes.is_inexact(dt) else dtypes.float32
+    return dtypes.to_inexact(dt)
 
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
@@ -207,13 +207,13 @@ def _arg(name, lax_fn):
         shape_ = aval(a).shape
         if axis is None:
             a, ax = lax.reshape(a, (aval(a).size,)), 0
-            res = lax_fn(a, 0, dtypes.int32)
+            res = lax_fn(a, 0, dtypes.default_int())
             return lax.reshape(res, (1,) * len(shape_)) if keepdims else res
         ax = canonical_axis(axis, len(shape_), name)
         if shape_[ax] == 0:
             raise ValueError(f"[{name}] attempt to get {name} of an empty sequence (axis {ax} "
                              f"of shape {shape_})")
-        return _keep(shape_, lax_fn(a, ax, dtypes.int32), (ax,), keepdims)
+        return _keep(shape_, lax_fn(a, ax, dtypes.default_int()), (ax,), keepdims)
     fn.__name__ = name
     fn.__doc__ = f"Index of the first {name[3:]}imum along ``axis`` (``jax.numpy.{name}``)."
     return fn
@@ -231,7 +231,7 @@ def _cumulative(name, lax_name, small_int_keeps=True):
         ax = canonical_axis(axis, aval(a).ndim, name)
         dt = aval(a).dtype
         target = np.dtype(dtype) if dtype is not None else (
-            dtypes.int32 if dt == dtypes.bool_ else dt)
+            dtypes.default_int() if dt == dtypes.bool_ else dt)
         a = lax.convert_element_type(a, target) if target != dt else a
         if aval(a).ndim == 0:
             return a

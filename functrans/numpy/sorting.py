@@ -140,13 +140,14 @@ def argsort(a, axis=-1, *, kind=None, order=None, stable=True, descending=False)
     if axis is None:
         a, axis = ravel(a), 0
     ax = canonical_axis(axis, aval(a).ndim, "argsort")
+    index_dtype = dtypes.default_int()
     if aval(a).ndim == 0:
-        return lax.full((), 0, dtypes.int32)
+        return lax.full((), 0, index_dtype)
     if descending:
         n = aval(a).shape[ax]
         rev_idx = argsort(lax.rev(a, (ax,)), ax, stable=stable)
-        return lax.sub(lax.full(aval(a).shape, n - 1, dtypes.int32), lax.rev(rev_idx, (ax,)))
-    iota = lax.broadcasted_iota(dtypes.int32, aval(a).shape, ax)
+        return lax.sub(lax.full(aval(a).shape, n - 1, index_dtype), lax.rev(rev_idx, (ax,)))
+    iota = lax.broadcasted_iota(index_dtype, aval(a).shape, ax)
     if dtypes.is_inexact(aval(a).dtype):
         a = lax.add(a, 0.0)  # sort -0.0 and 0.0 as equal, as JAX does
     _, idx = lax.sort((a, iota), dimension=ax, is_stable=stable, num_keys=1)
@@ -194,7 +195,8 @@ def nonzero(a, *, size=None, fill_value=None):
         if is_traced(a):
             raise TypeError(f"[nonzero] the number of nonzero elements of a traced array "
                             f"{aval(a).str_short()} is not static: pass size=")
-        return tuple(Array(i.astype(np.int32), ShapedArray(i.shape, dtypes.int32))
+        dt = dtypes.default_int()
+        return tuple(Array(i.astype(dt), ShapedArray(i.shape, dt))
                      for i in np.nonzero(concrete(a, "nonzero")))
     shape = aval(a).shape or (1,)
     mask = ravel(not_equal(a, 0))
@@ -207,7 +209,7 @@ def nonzero(a, *, size=None, fill_value=None):
         out.append(lax.select(valid, lax.rem(rem, max(shape[k], 1)),
                               lax.full((int(size),), int(fills[k]), dtypes.int32)))
         rem = lax.div(rem, max(shape[k], 1))
-    return tuple(reversed(out))
+    return tuple(lax.convert_element_type(o, dtypes.default_int()) for o in reversed(out))
 
 
 def flatnonzero(a, *, size=None, fill_value=None):
@@ -242,8 +244,9 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
         arr = concrete(ar, "unique")
         res = np.unique(arr, return_index, return_inverse, return_counts)
         res = res if isinstance(res, tuple) else (res,)
-        outs = [Array(r.astype(np.int32) if k else r.astype(arr.dtype),
-                      ShapedArray(r.shape, np.int32 if k else arr.dtype))
+        idx, val = dtypes.default_int(), dtypes.canonicalize(arr.dtype)
+        outs = [Array(r.astype(idx) if k else r.astype(val),
+                      ShapedArray(r.shape, idx if k else val))
                 for k, r in enumerate(res)]
         return outs[0] if len(outs) == 1 else tuple(outs)
     if return_index or return_inverse or return_counts or axis is not None:

@@ -387,6 +387,8 @@ def isinf(x, /):
     x = as_array(x)
     if not dtypes.is_inexact(aval(x).dtype):
         return full_like_(x, False, dtypes.bool_)
+    if aval(x).dtype.kind == "c":  # either part infinite
+        return logical_or(isinf(lax.real(x)), isinf(lax.imag(x)))
     return lax.eq(lax.abs(x), full_like_(x, np.inf))
 
 
@@ -469,19 +471,8 @@ def dtypes_finfo(dt):
     return ml_dtypes.finfo(dt)
 
 
-# ---- real/complex parts (real dtypes) ------------------------------------------------------
-def real(x, /):
-    """The real part (``jax.numpy.real``)."""
-    return as_array(promote_dtypes(x)[0])
-
-
-def imag(x, /):
-    """The imaginary part: zeros for real inputs (``jax.numpy.imag``)."""
-    x = as_array(promote_dtypes(x)[0])
-    return full_like_(x, 0)
-
-
-conj = conjugate = real
+# ---- real/complex parts: numpy/complex_funcs.py ---------------------------------------------
+from .complex_funcs import conj, conjugate, imag, real  # noqa: E402, F401
 
 
 # ---- selection ---------------------------------------------------------------------------

@@ -4,12 +4,16 @@ registers every primitive's rules."""
 from . import (  # noqa: F401  # noqa: F401
     bitwise,
     collectives,  # noqa: F401
+    complex_ops,
+    conv,
     cumulative,
     dot,
     elementwise,
     indexing,
+    random_bits,
     reductions,
     shapes,
     sorting,
     special,
+    windowed,
 )

@@ -139,7 +139,11 @@ def _minmax_jvp(op, cmp):
         out = op(x, y)
         tie = ops.eq(x, y)
 
+        shape = ops.aval(out).shape
+
         def term(t, wins):
+            if ops.aval(t).shape != shape:  # a rank-0 operand broadcast against an array
+                t = ops.broadcast_in_dim(t, shape, ())
             half = ops.mul(t, ops.scalar_like(t, 0.5))
             return ops.select_n(wins, ops.select_n(tie, ops.zeros_like(t), half), t)
         terms = [term(t, cmp(a, b)) for t, a, b in ((tx, x, y), (ty, y, x)) if t is not None]

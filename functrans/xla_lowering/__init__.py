@@ -5,7 +5,9 @@ from . import (  # noqa: F401  # noqa: F401
     bitwise,
     call,
     collectives,
+    complex_ops,
     control_flow,
+    conv,
     cumulative,
     custom_derivatives,  # noqa: F401
     dot,
@@ -13,6 +15,7 @@ from . import (  # noqa: F401  # noqa: F401
     elementwise,
     indexing,
     pmap,
+    random_bits,
     reductions,
     shapes,
     sorting,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from ..core.array import Array, aval_of
+from ..core.config import config
 from ..core.ir import ClosedJaxpr, Eqn, Jaxpr, Var
 from ..core.registry import abstract_eval_rules
 from ..core.trace import Tracer, check_alive
@@ -17,6 +18,7 @@ from ..interpreters.eval import eval_trace
 from . import runtime
 
 _one_op_jaxprs: dict = {}
+config.on_change(_one_op_jaxprs.clear)  # abstract eval depends on x64 and promotion modes
 
 
 def _one_op_jaxpr(prim, avals: tuple, params: dict) -> ClosedJaxpr:

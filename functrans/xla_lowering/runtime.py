@@ -1,8 +1,9 @@
 """The XLA runtime: PJRT client, devices, transfers, compile cache, execution.
 
-Compiled executables are cached per (ClosedJaxpr object, device); the jaxpr
-objects themselves are cached by the jit trace cache and by the transformation
-caches, so a repeated call never re-lowers.
+Compiled executables are cached per (ClosedJaxpr object, device, donation, the
+configuration's trace key — e.g. the default matmul precision, read at lowering);
+the jaxpr objects themselves are cached by the jit trace cache and by the
+transformation caches, so a repeated call never re-lowers.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ import jax.core as _jax_core
 import jax.extend.backend as _jax_backend
 import jaxlib._jax as _xc
 import numpy as np
+from jax import enable_x64 as _jax_enable_x64
 from jax.sharding import SingleDeviceSharding
 
 from ..core.array import Array, backend
+from ..core.config import _values as _config_values
+from ..core.config import config
 from ..core.ir import ClosedJaxpr, ShapedArray
 from .lower import lower_to_module
 
@@ -58,7 +62,14 @@ def process_count() -> int:
 
 
 def default_device():
-    return client().local_devices()[0]
+    """The first local device, or the one ``jax_default_device`` names."""
+    chosen = _config_values["jax_default_device"]
+    if chosen is None:
+        return client().local_devices()[0]
+    if isinstance(chosen, str):
+        platform_ = {"cuda": "gpu", "rocm": "gpu"}.get(chosen, chosen)
+        return devices(platform_)[0]
+    return chosen
 
 
 def platform() -> str:
@@ -84,6 +95,7 @@ def _jax_aval(shape, dtype):
     return a
 
 
+_WIDE = frozenset(np.dtype(t) for t in (np.float64, np.int64, np.uint64, np.complex128))
 placed_off_default = False  # becomes True once any buffer lives off the default device
 devices_used = False  # becomes True at the first transfer or compile (distributed checks)
 
@@ -97,8 +109,12 @@ def to_device(value: np.ndarray, device=None):
         device = default_device()
     elif device != default_device():
         placed_off_default = True
-    buf = _xc.batched_device_put(_jax_aval(value.shape, value.dtype), _sharding(device),
-                                 [value], [device], True)
+    aval = _jax_aval(value.shape, value.dtype)
+    if value.dtype in _WIDE:  # jaxlib narrows 64-bit values unless JAX's own x64 is on
+        with _jax_enable_x64(True):
+            buf = _xc.batched_device_put(aval, _sharding(device), [value], [device], True)
+    else:
+        buf = _xc.batched_device_put(aval, _sharding(device), [value], [device], True)
     return buf, device
 
 
@@ -225,7 +241,7 @@ def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
     """The executable for ``closed`` on ``device``, compiled once and cached."""
     device = device or default_device()
     per_jaxpr = _cache.setdefault(closed, {})
-    key = (device, donated)
+    key = (device, donated, config.trace_key())
     exe = per_jaxpr.get(key)
     if exe is None:
         try:
