@@ -63,3 +63,23 @@ def assert_close(a, b, rtol=None, atol=None, check_dtype=True):
                                    rtol=rtol, atol=atol, equal_nan=True)
     else:
         np.testing.assert_array_equal(a, b)
+
+
+def assert_same(got, want, rtol, atol, where=""):
+    """Structure, shapes, dtypes; NaN and +-inf positions exactly; finite values within
+    ``rtol`` and ``atol`` scaled by the largest finite magnitude of ``want``."""
+    got_leaves, got_tree = jax.tree_util.tree_flatten(got)
+    want_leaves, want_tree = jax.tree_util.tree_flatten(want)
+    assert got_tree == want_tree, f"{where}: structure {got_tree} != {want_tree}"
+    for i, (g, w) in enumerate(zip(got_leaves, want_leaves, strict=True)):
+        g, w = np.asarray(g), np.asarray(w)
+        at = f"{where} leaf {i}"
+        assert g.shape == w.shape, f"{at}: shape {g.shape} != {w.shape}"
+        assert g.dtype == w.dtype, f"{at}: dtype {g.dtype} != {w.dtype}"
+        for name, mask in (("nan", np.isnan), ("+inf", np.isposinf), ("-inf", np.isneginf)):
+            assert (mask(g) == mask(w)).all(), (
+                f"{at}: {name} positions differ\nfunctrans {g!r}\njax       {w!r}")
+        fin = np.isfinite(w)
+        scale = max(1.0, float(np.abs(w[fin]).max(initial=0.0)))
+        np.testing.assert_allclose(g[fin], w[fin], rtol=rtol, atol=atol * scale,
+                                   err_msg=f"{at}\nfunctrans {g!r}\njax       {w!r}")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from op_records import ALL_RECORDS, make_operand
-from oracle import assert_close, to_np
+from oracle import FT, JAX, assert_close, assert_same, to_np
 
 import functrans as ft
 from functrans.test_util import check_grads
@@ -164,3 +164,76 @@ def test_linear_transpose_of_unary_linear_ops(rec):
     (got,) = ft.linear_transpose(rec.ft, x)(ct)
     (want,) = jax.linear_transpose(_jx(rec), x)(ct)
     assert_close(got, to_np(want), **_tol(rec, dtype))
+
+
+# ---- second order at special points: jvp-of-grad and grad-of-jvp vs JAX --------------------
+SPECIAL_POINTS = {
+    "any": (0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 6.0),
+    "positive": (1.0, 0.5, 2.0, 4.0, 0.25),
+    "unit": (0.0, 0.5, -0.5, 0.25),
+    "ge1": (1.5, 2.0, 3.0),
+    "nonzero": (1.0, -1.0, 0.5, -2.0, 2.0),
+}
+# scatter_mul with duplicate indices differentiates the updates as P / u, by design exact
+# only where they are nonzero (JAX has no rule there and raises): its points avoid 0.
+SPECIAL_DOMAIN = {"scatter_mul": "nonzero"}
+SECOND_ORDER_RECORDS = [r for r in DIFF_RECORDS if np.float32 in r.dtypes
+                        and r.name not in FIRST_ORDER_ONLY]
+
+
+def _special_operands(rec):
+    """float32 operands cycling through the domain's special values; every later operand
+    of the same shape ties with the first one on every other element (max/min/atan2 ties)."""
+    points = np.asarray(SPECIAL_POINTS[SPECIAL_DOMAIN.get(rec.name, rec.domain)], np.float32)
+    args = []
+    for k, shape in enumerate(rec.operand_shapes(rec.shapes[-1])):
+        n = int(np.prod(shape, dtype=int))
+        x = np.roll(np.resize(points, n), k).reshape(shape)
+        if k and shape == args[0].shape:
+            x = np.where(np.arange(n).reshape(shape) % 2 == 0, args[0], x)
+        args.append(x.astype(np.float32))
+    if rec.name == "select_n":
+        args[0] = np.arange(args[0].size).reshape(args[0].shape) % 2 == 0
+    return args
+
+
+def _dyadic(rng, shape):
+    return (rng.integers(-4, 5, shape) / 4).astype(np.float32)
+
+
+def _second_order(m, fun, args, out_shape):
+    """(jvp of grad, grad of jvp) of ``sum(w * fun(args))`` w.r.t. the float operands,
+    with fixed dyadic tangents and weights ``w``."""
+    pos = tuple(i for i, a in enumerate(args) if a.dtype.kind == "f")
+    rng = np.random.default_rng(1)
+    tangents = tuple(_dyadic(rng, args[i].shape) for i in pos)
+    weights = _dyadic(rng, out_shape)
+
+    def f(*floats):
+        full = list(args)
+        for i, x in zip(pos, floats, strict=True):
+            full[i] = x
+        return fun(*full)
+
+    def scalar(*floats):
+        return m.np.sum(f(*floats) * weights)
+
+    def jvp_out(*floats):
+        return m.np.sum(m.ft.jvp(f, floats, tangents)[1] * weights)
+
+    floats = tuple(args[i] for i in pos)
+    argnums = tuple(range(len(pos)))
+    jvp_of_grad = m.ft.jvp(m.ft.grad(scalar, argnums), floats, tangents)[1]
+    grad_of_jvp = m.ft.grad(jvp_out, argnums)(*floats)
+    return jvp_of_grad, grad_of_jvp
+
+
+@pytest.mark.parametrize("rec", SECOND_ORDER_RECORDS, ids=lambda r: r.name)
+def test_second_order_at_special_points(rec):
+    """jvp(grad(f)) and grad(jvp(f)) of every differentiable primitive against JAX at
+    special points (0, +-1, kinks, ties between operands); NaN/inf positions exactly."""
+    args = _special_operands(rec)
+    out_shape = jax.eval_shape(_jx(rec), *args).shape
+    want = jax.jit(lambda *a: _second_order(JAX, _jx(rec), list(a), out_shape))(*args)
+    got = _second_order(FT, rec.ft, args, out_shape)
+    assert_same(got, want, rtol=1e-3, atol=1e-3)

@@ -242,11 +242,12 @@ def hypot(x, y, /):
     """``sqrt(x**2 + y**2)`` without overflow for large inputs (``jax.numpy.hypot``)."""
     x, y = promote_dtypes_inexact(x, y)
     x, y = broadcast_all(lax.abs(as_array(x)), lax.abs(as_array(y)), api="hypot")
+    any_inf = lax.bitwise_or(lax.eq(x, full_like_(x, np.inf)), lax.eq(y, full_like_(y, np.inf)))
     big, small = lax.max(x, y), lax.min(x, y)
     safe = lax.select(lax.eq(big, 0), full_like_(big, 1), big)
-    ratio = lax.div(small, safe)
-    return lax.select(lax.eq(big, 0), big,
-                      lax.mul(big, lax.sqrt(lax.add(lax.mul(ratio, ratio), 1))))
+    ratio = lax.div(small, safe)  # inf / inf is NaN: an infinite side gives inf (even with NaN)
+    out = lax.select(lax.eq(big, 0), big, lax.mul(big, lax.sqrt(lax.add(lax.mul(ratio, ratio), 1))))
+    return lax.select(any_inf, full_like_(out, np.inf), out)
 
 
 def logaddexp(x, y, /):

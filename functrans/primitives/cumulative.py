@@ -98,6 +98,14 @@ def _masked(mask, coeff):
     return ops.select_n(mask, ops.zeros_like(coeff), coeff)
 
 
+def _masked_contract(mask, coeff, t, axis):
+    """``_contract`` over the window only. Both the coefficient and the product are
+    masked: an inf coefficient outside the window never meets a 0 (cotangent) and a
+    NaN/inf tangent outside it never meets a 0 coefficient, in either direction."""
+    terms = ops.mul(_masked(mask, coeff), _expand_j(t, axis))
+    return ops.reduce_sum(_masked(mask, terms), (0,))
+
+
 def _cumprod_jvp(primals, tangents, *, axis, reverse):
     """C[j, i] = product over the window ending at i of x with x_j replaced by 1 (zero-safe)."""
     (x,), (t,) = primals, tangents
@@ -106,7 +114,7 @@ def _cumprod_jvp(primals, tangents, *, axis, reverse):
     dropped = ops.select_n(_pair_mask(shape, axis, reverse, True), xi, ops.ones_like(xi))
     coeff = cumprod_p.bind1(dropped, axis=axis + 1, reverse=reverse)
     out = cumprod_p.bind1(x, axis=axis, reverse=reverse)
-    return [out], [_contract(_masked(_pair_mask(shape, axis, reverse), coeff), t, axis)]
+    return [out], [_masked_contract(_pair_mask(shape, axis, reverse), coeff, t, axis)]
 
 
 def _cum_extremum_jvp(prim, arg_prim, fill):
@@ -140,8 +148,8 @@ def _cumlogsumexp_jvp(primals, tangents, *, axis, reverse):
     (x,), (t,) = primals, tangents
     out = cumlogsumexp_p.bind1(x, axis=axis, reverse=reverse)
     weights = ops.exp(ops.sub(_expand_j(x, axis), _expand_i(out, axis)))
-    weights = _masked(_pair_mask(ops.aval(x).shape, axis, reverse), weights)
-    return [out], [_contract(weights, t, axis)]
+    mask = _pair_mask(ops.aval(x).shape, axis, reverse)
+    return [out], [_masked_contract(mask, weights, t, axis)]
 
 
 jvp_rules[cumprod_p] = _cumprod_jvp

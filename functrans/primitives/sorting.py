@@ -17,11 +17,12 @@ from ._builders import check_dtype, primitive
 
 
 def _ascending_keys(x) -> list:
-    """lexsort keys (least significant first) that order ``x`` ascending in total order."""
+    """lexsort keys (least significant first) that order ``x`` ascending as JAX does:
+    -0.0 ties with 0.0 and every NaN (either sign) ties with the others, last."""
     if dtypes.is_inexact(x.dtype):
         f = np.asarray(x, np.float64)
         nan = np.isnan(f)
-        return [~np.signbit(f), np.where(nan, 0, f), nan]
+        return [np.where(nan, 0, f), nan]
     return [np.asarray(x)]
 
 
@@ -29,7 +30,7 @@ def _descending_keys(x) -> list:
     if dtypes.is_inexact(x.dtype):
         f = np.asarray(x, np.float64)
         nan = np.isnan(f)
-        return [np.signbit(f), -np.where(nan, 0, f), ~nan]
+        return [-np.where(nan, 0, f), ~nan]
     return [np.invert(np.asarray(x))]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from jax.extend.mlir import ir
 from jax.extend.mlir.dialects import chlo
 from jax.extend.mlir.dialects import stablehlo as hlo
@@ -10,12 +11,28 @@ from ..core import dtypes
 from ..core.registry import lowering_rules
 from ..primitives import sorting as so
 from .elementwise import compare_type
+from .lower import constant
 
 
 def _total_compare(x, y, direction: str, dtype) -> ir.Value:
     ctype = "TOTALORDER" if dtypes.is_inexact(dtype) else compare_type(dtype)
     return hlo.compare(x, y, hlo.ComparisonDirectionAttr.get(direction),
                        compare_type=hlo.ComparisonTypeAttr.get(ctype))
+
+
+def _canonical(x, dtype) -> ir.Value:
+    """As JAX's sort keys: -0.0 -> 0.0 and any NaN -> +NaN, so that TOTALORDER ties -0.0
+    with 0.0 and puts every NaN last."""
+    if not dtypes.is_inexact(dtype):
+        return x
+
+    def float_compare(a, b, direction):
+        return hlo.compare(a, b, hlo.ComparisonDirectionAttr.get(direction),
+                           compare_type=hlo.ComparisonTypeAttr.get("FLOAT"))
+
+    zero = constant(np.zeros((), dtype))
+    x = hlo.select(float_compare(x, zero, "EQ"), zero, x)
+    return hlo.select(float_compare(x, x, "NE"), constant(np.full((), np.nan, dtype)), x)
 
 
 def _sort_lowering(ctx, *xs, dimension, is_stable, num_keys):
@@ -27,7 +44,8 @@ def _sort_lowering(ctx, *xs, dimension, is_stable, num_keys):
         args = list(block.arguments)
         result = None
         for i in reversed(range(num_keys)):  # lexicographic over the keys
-            lhs, rhs, dtype = args[2 * i], args[2 * i + 1], ctx.avals_in[i].dtype
+            dtype = ctx.avals_in[i].dtype
+            lhs, rhs = _canonical(args[2 * i], dtype), _canonical(args[2 * i + 1], dtype)
             less = _total_compare(lhs, rhs, "LT", dtype)
             if result is not None:
                 tie = _total_compare(lhs, rhs, "EQ", dtype)
