@@ -99,8 +99,11 @@ OPS = [
     # last-axis ops keeping the shape
     _ax("cumsum", "m.np.cumsum({0}, axis=-1)"),
     _ax("cumprod", "m.np.cumprod({0}, axis=-1)"),
-    _ax("lax_cummax", "m.lax.cummax({0}, axis={0}.ndim - 1)"),
-    _ax("lax_cummin", "m.lax.cummin({0}, axis={0}.ndim - 1, reverse=True)"),
+    # cummax/cummin ties are a documented difference (README): JAX splits the tangent along
+    # its scan tree, functrans gives it to the first contender. A ramp keeps them tie-free.
+    _ax("lax_cummax", "m.lax.cummax({0} + 1e-3 * m.np.arange({0}.shape[-1]), axis={0}.ndim - 1)"),
+    _ax("lax_cummin", "m.lax.cummin({0} - 1e-3 * m.np.arange({0}.shape[-1]), axis={0}.ndim - 1, "
+        "reverse=True)"),
     _ax("sort", "m.np.sort({0}, axis=-1)"),
     _ax("flip", "m.np.flip({0}, axis=-1)"),
     _ax("softmax", "m.nn.softmax({0}, axis=-1)"),

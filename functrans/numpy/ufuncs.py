@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _lax_lenient as lax
 from ..core import dtypes
+from ..higher_order.custom_derivatives import custom_jvp
 from ._util import (
     as_array,
     aval,
@@ -251,13 +252,34 @@ def hypot(x, y, /):
 
 
 def logaddexp(x, y, /):
-    """``log(exp(x) + exp(y))`` computed stably (``jax.numpy.logaddexp``)."""
+    """``log(exp(x) + exp(y))`` computed stably (``jax.numpy.logaddexp``). Its derivative is
+    a custom rule, exact at ties (so softplus, log_sigmoid and logsumexp have JAX's first and
+    second derivatives at 0)."""
     x, y = promote_dtypes_inexact(x, y)
-    x, y = broadcast_all(as_array(x), as_array(y), api="logaddexp")
+    return _logaddexp(*broadcast_all(as_array(x), as_array(y), api="logaddexp"))
+
+
+@custom_jvp
+def _logaddexp(x, y):
     amax = lax.max(x, y)
     delta = lax.sub(x, y)
     out = lax.add(amax, lax.log1p(lax.exp(lax.neg(lax.abs(delta)))))
-    return lax.select(lax.ne(delta, delta), lax.add(x, y), out)
+    return lax.select(lax.ne(delta, delta), lax.add(x, y), out)  # nan, or infs of one sign
+
+
+@_logaddexp.defjvp
+def _logaddexp_jvp(primals, tangents):
+    """``t_x * exp(x - out) + t_y * exp(y - out)``, a ``+inf`` read as 0 in the exponents."""
+    (x, y), (t_x, t_y) = primals, tangents
+    out = _logaddexp(x, y)
+
+    def weight(v):
+        return lax.exp(lax.sub(_posinf_as_zero(v), _posinf_as_zero(out)))
+    return out, lax.add(lax.mul(t_x, weight(x)), lax.mul(t_y, weight(y)))
+
+
+def _posinf_as_zero(v):
+    return lax.select(lax.eq(v, np.inf), lax.full_like(v, 0), v)
 
 
 def logaddexp2(x, y, /):

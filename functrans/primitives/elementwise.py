@@ -131,29 +131,31 @@ jvp_rules[div_p] = _div_jvp
 transpose_rules[div_p] = _div_transpose
 
 
-def _minmax_jvp(op, cmp):
-    """By selection, as in JAX: the tangent of the chosen operand; at a tie, half of each.
-    A symbolic-zero tangent contributes nothing (no ``0 * inf``)."""
+def _minmax_jvp(op):
+    """JAX's rule: each tangent times 1 where its operand was chosen alone, 0.5 at a tie, 0
+    elsewhere (a multiplication, so an inf/nan tangent of the side not chosen gives nan, as
+    in JAX). A symbolic-zero tangent contributes no term."""
     def jvp(primals, tangents):
         (x, y), (tx, ty) = primals, tangents
         out = op(x, y)
-        tie = ops.eq(x, y)
-
         shape = ops.aval(out).shape
 
-        def term(t, wins):
-            if ops.aval(t).shape != shape:  # a rank-0 operand broadcast against an array
-                t = ops.broadcast_in_dim(t, shape, ())
-            half = ops.mul(t, ops.scalar_like(t, 0.5))
-            return ops.select_n(wins, ops.select_n(tie, ops.zeros_like(t), half), t)
-        terms = [term(t, cmp(a, b)) for t, a, b in ((tx, x, y), (ty, y, x)) if t is not None]
+        def term(t, a, b):
+            chosen, tie = ops.eq(a, out), ops.eq(b, out)
+            one = ops.full(shape, 1, ops.aval(out).dtype)
+            zero, two = ops.zeros_like(one), ops.full(shape, 2, ops.aval(out).dtype)
+            if ops.aval(chosen).shape != shape:
+                chosen, tie = (ops.broadcast_in_dim(c, shape, ()) for c in (chosen, tie))
+            weight = ops.div(ops.select_n(chosen, zero, one), ops.select_n(tie, one, two))
+            return ops.mul(t, weight)
+        terms = [term(t, a, b) for t, a, b in ((tx, x, y), (ty, y, x)) if t is not None]
         return [out], [terms[0] if len(terms) == 1 else ops.add(*terms)]
     jvp.accepts_zeros = True
     return jvp
 
 
-jvp_rules[max_p] = _minmax_jvp(ops.max_, ops.gt)
-jvp_rules[min_p] = _minmax_jvp(ops.min_, ops.lt)
+jvp_rules[max_p] = _minmax_jvp(ops.max_)
+jvp_rules[min_p] = _minmax_jvp(ops.min_)
 
 
 def _pow_base_term(primals, tx):
