@@ -18,9 +18,8 @@ import weakref
 from collections.abc import Callable, Sequence
 
 from ..core.ir import ClosedJaxpr, Jaxpr, ShapedArray, Var
-from ..core.trace import Tracer, current_trace, new_trace
 from ..interpreters.jvp import Zero, instantiate, is_differentiable, jvp_flat, zero_for
-from ..interpreters.linearize import PartialEvalTrace
+from ..interpreters.linearize import PartialJaxpr, partial_eval_jaxpr
 from ..interpreters.staging import eval_closed, stage, trace_to_jaxpr
 from ..interpreters.vmap import AxisData, batch_fun, bdim_at_front, moveaxis
 from ..primitives import _ops
@@ -122,57 +121,11 @@ def _make_jvp_nz(closed, nonzeros, inst):
 
 # ---- partial eval with forced-unknown outputs -------------------------------------------
 
-_pe_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-class Split:
-    """``closed`` split by known inputs.
-
-    ``known``: known inputs -> known outputs + residuals. ``unknown``: residuals + unknown
-    inputs -> unknown outputs. ``res_src[k]`` is the index (among the known inputs) of the
-    known input that residual k *is*, or None: such residuals need not be computed.
-    """
-
-    def __init__(self, known, unknown, out_unknown, res_avals, res_src):
-        self.known, self.unknown = known, unknown
-        self.out_unknown, self.res_avals, self.res_src = out_unknown, res_avals, res_src
-
-    @property
-    def n_res(self) -> int:
-        return len(self.res_avals)
-
-
 def partial_eval_inst(closed: ClosedJaxpr, unknowns: Sequence[bool],
-                      instantiate_out: Sequence[bool]) -> Split:
+                      instantiate_out: Sequence[bool]) -> PartialJaxpr:
     """Split ``closed`` given which inputs are unknown; outputs in ``instantiate_out`` are
     unknown even when computable from known inputs (they become residuals)."""
-    key = (tuple(unknowns), tuple(instantiate_out))
-    return _cached(_pe_cache, closed, key, lambda: _make_split(closed, *key))
-
-
-def _make_split(closed, unknowns, inst):
-    known_avals = [a for a, u in zip(closed.in_avals, unknowns, strict=True) if not u]
-    store: dict = {}
-
-    def known_fn(*known_ins):
-        pe = PartialEvalTrace(current_trace(), "partial_eval")
-        it = iter(known_ins)
-        args = [pe.new_arg(a) if u else next(it)
-                for a, u in zip(closed.in_avals, unknowns, strict=True)]
-        with new_trace(pe):
-            outs = eval_closed(closed, *args)
-            out_unknown = [pe.is_unknown(o) or i for o, i in zip(outs, inst, strict=True)]
-            outvars = [pe.atom(o) for o, u in zip(outs, out_unknown, strict=True) if u]
-        ids = {id(x): k for k, x in enumerate(known_ins)}
-        store.update(unknown=Jaxpr([], pe.constvars + pe.invars, pe.eqns, outvars),
-                     out_unknown=out_unknown, res_avals=[v.aval for v in pe.constvars],
-                     res_src=[ids.get(id(c)) for c in pe.consts])
-        return [o for o, u in zip(outs, out_unknown, strict=True) if not u] + list(pe.consts)
-
-    jaxpr, consts, _ = trace_to_jaxpr(known_fn, known_avals, "known")
-    assert not any(isinstance(c, Tracer) for c in consts)
-    return Split(ClosedJaxpr(jaxpr, consts), ClosedJaxpr(store["unknown"], []),
-                 store["out_unknown"], store["res_avals"], store["res_src"])
+    return partial_eval_jaxpr(closed, unknowns, instantiate_out)
 
 
 # ---- batching with every batched value at axis 0 ---------------------------------------

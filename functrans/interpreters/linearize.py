@@ -117,19 +117,33 @@ _pe_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 class PartialJaxpr:
     """``closed`` split by known inputs: ``known`` maps the known inputs to the known
     outputs + residuals; ``unknown`` maps residuals + unknown inputs to the unknown
-    outputs."""
+    outputs. ``res_avals`` are the residuals' avals and ``res_src[i]`` the index of the known
+    input a residual is (None if computed)."""
 
-    def __init__(self, known, unknown, out_unknown, n_res):
-        self.known = known
-        self.unknown, self.out_unknown, self.n_res = unknown, out_unknown, n_res
+    def __init__(self, known, unknown, out_unknown, res_avals, res_src):
+        self.known, self.unknown, self.out_unknown = known, unknown, out_unknown
+        self.res_avals, self.res_src = res_avals, res_src
+
+    @property
+    def n_res(self) -> int:
+        return len(self.res_avals)
 
 
-def partial_eval_jaxpr(closed: ClosedJaxpr, unknowns: tuple[bool, ...]) -> PartialJaxpr:
-    """Split ``closed`` into a known and an unknown jaxpr (cached per jaxpr object)."""
+def partial_eval_jaxpr(closed: ClosedJaxpr, unknowns: Sequence[bool],
+                       instantiate: Sequence[bool] | None = None) -> PartialJaxpr:
+    """Split ``closed`` into a known and an unknown jaxpr given which inputs are unknown;
+    outputs marked in ``instantiate`` are unknown even when computable from known inputs
+    (they become residuals). Cached per jaxpr object and masks."""
+    key = (tuple(unknowns), None if instantiate is None else tuple(instantiate))
     per = _pe_cache.setdefault(closed, {})
-    hit = per.get(unknowns)
-    if hit is not None:
-        return hit
+    hit = per.get(key)
+    if hit is None:
+        hit = per[key] = _split(closed, *key)
+    return hit
+
+
+def _split(closed: ClosedJaxpr, unknowns, instantiate) -> PartialJaxpr:
+    inst = instantiate or (False,) * len(closed.out_avals)
     known_avals = [a for a, u in zip(closed.in_avals, unknowns, strict=True) if not u]
     store: dict = {}
 
@@ -140,19 +154,18 @@ def partial_eval_jaxpr(closed: ClosedJaxpr, unknowns: tuple[bool, ...]) -> Parti
                 for a, u in zip(closed.in_avals, unknowns, strict=True)]
         with new_trace(pe):
             outs = eval_closed(closed, *args)
-            out_unknown = [pe.is_unknown(o) for o in outs]
+            out_unknown = [pe.is_unknown(o) or i for o, i in zip(outs, inst, strict=True)]
             outvars = [pe.atom(o) for o, u in zip(outs, out_unknown, strict=True) if u]
-        store["unknown"] = Jaxpr([], pe.constvars + pe.invars, pe.eqns, outvars)
-        store["out_unknown"] = out_unknown
-        store["n_res"] = len(pe.consts)
+        ids = {id(x): k for k, x in enumerate(known_ins)}
+        store.update(unknown=Jaxpr([], pe.constvars + pe.invars, pe.eqns, outvars),
+                     out_unknown=out_unknown, res_avals=[v.aval for v in pe.constvars],
+                     res_src=[ids.get(id(c)) for c in pe.consts])
         return [o for o, u in zip(outs, out_unknown, strict=True) if not u] + list(pe.consts)
 
     jaxpr, consts, _ = trace_to_jaxpr(known_fn, known_avals, "known")
     assert not any(isinstance(c, Tracer) for c in consts)
-    result = PartialJaxpr(ClosedJaxpr(jaxpr, consts), ClosedJaxpr(store["unknown"], []),
-                          store["out_unknown"], store["n_res"])
-    per[unknowns] = result
-    return result
+    return PartialJaxpr(ClosedJaxpr(jaxpr, consts), ClosedJaxpr(store["unknown"], []),
+                        store["out_unknown"], store["res_avals"], store["res_src"])
 
 
 __all__ = ["PartialEvalTrace", "LinearJaxpr", "linearize_flat", "eval_linear",
