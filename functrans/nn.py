@@ -251,3 +251,6 @@ from ._nn_extra import (  # noqa: E402, F401  (more of jax.nn)
     squareplus,
     tanh,
 )
+
+
+from . import _nn_initializers as initializers  # noqa: E402 (jax.nn.initializers)
