@@ -240,6 +240,7 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
     return lax.convert_element_type(hot, out_dtype)
 
 
+from . import _nn_initializers as initializers  # noqa: E402, F401 (jax.nn.initializers)
 from ._nn_extra import (  # noqa: E402, F401  (more of jax.nn)
     dot_product_attention,
     identity,
