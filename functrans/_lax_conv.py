@@ -267,9 +267,10 @@ def conv_general_dilated_patches(lhs, filter_shape, window_strides, padding, lhs
 # ---- window reductions ---------------------------------------------------------------------
 
 def _monoid_kind(computation) -> str | None:
-    from . import _lax_lenient as lax
-    table = {lax.add: "sum", fnp.add: "sum", lax.max: "max", fnp.maximum: "max",
-             lax.min: "min", fnp.minimum: "min"}
+    from . import _lax_lenient, lax  # the public functions users pass, and the library's
+    table = {fnp.add: "sum", fnp.maximum: "max", fnp.minimum: "min"}
+    for ns in (lax, _lax_lenient):
+        table.update({ns.add: "sum", ns.max: "max", ns.min: "min"})
     return table.get(computation)
 
 
