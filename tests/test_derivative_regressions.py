@@ -192,3 +192,10 @@ def test_jit_closing_over_a_float64_numpy_constant():
                  dtype=np.float32))
     assert_close(ft.jit(ft.grad(lambda a: (a * np.arange(2.0)).sum()))(np.ones(2, np.float32)),
                  np.arange(2, dtype=np.float32))
+
+
+def test_shapes_are_python_ints():
+    """Shapes computed with NumPy integers (reduce_window padding) are Python ints, as JAX."""
+    x = np.ones((2, 6, 6, 1), np.float32)
+    h = lax.reduce_window(x, -np.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+    assert h.shape == (2, 3, 3, 1) and all(type(d) is int for d in h.shape)
