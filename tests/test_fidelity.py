@@ -242,3 +242,17 @@ def test_array_copy_item_and_friends_match_jax():
     assert ours.itemsize == theirs.itemsize
     assert ours.tobytes() == np.asarray(theirs).tobytes()
     assert_close(ft.jit(lambda v: v.copy() * 2)(x), x * 2)
+
+
+@pytest.mark.parametrize("method", ["linear", "lower", "higher", "nearest", "midpoint"])
+def test_quantile_methods_match_jax(method):
+    """'nearest' takes the lower neighbour at an exact half, as JAX (was: round half even)."""
+    a = np.random.default_rng(0).normal(size=(4, 5)).astype(np.float32)
+    a_nan = a.copy()
+    a_nan[1, 2] = np.nan
+    q = np.array([0.1, 0.5, 0.93], np.float32)
+    for axis in (None, 0, 1):
+        for name, x in (("quantile", a), ("nanquantile", a_nan)):
+            got = getattr(fnp, name)(x, q, axis=axis, method=method, keepdims=axis == 1)
+            want = getattr(jnp, name)(x, q, axis=axis, method=method, keepdims=axis == 1)
+            np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6)

@@ -291,8 +291,8 @@ def _nan_sorted_quantile(a, q, axis, method, keepdims):
     """Quantiles ignoring NaNs: NaNs sort last, the count of finite values sets positions."""
     from .reductions import sum as sum_
     from .shapes import reshape
-    from .sorting import sort, take_along_axis
-    from .ufuncs import add, ceil, floor, logical_not, subtract
+    from .sorting import quantile_interpolate, quantile_neighbours, sort, take_along_axis
+    from .ufuncs import logical_not, subtract
     (a,) = promote_dtypes_inexact(a)
     a = as_array(a)
     shape = aval(a).shape
@@ -308,23 +308,12 @@ def _nan_sorted_quantile(a, q, axis, method, keepdims):
     nq = aval(q).ndim
     qb = reshape(q, aval(q).shape + (1,) * aval(cnt).ndim)
     pos = multiply(qb, subtract(cnt, 1.0))
-    lo, hi = floor(pos), ceil(pos)
-    if method == "nearest":
-        from .ufuncs import rint
-        lo = hi = rint(pos)
+    lo, hi = quantile_neighbours(pos, method)
     idx = lambda p: lax.convert_element_type(p, dtypes.int32)
     sb = lax.broadcast(s, aval(q).shape) if nq else s
     lo_v = take_along_axis(sb, idx(lax.max(lo, lax.full_like(lo, 0))), axis=-1)
     hi_v = take_along_axis(sb, idx(lax.max(hi, lax.full_like(hi, 0))), axis=-1)
-    if method in ("lower", "nearest"):
-        res = lo_v
-    elif method == "higher":
-        res = hi_v
-    elif method == "midpoint":
-        res = multiply(add(lo_v, hi_v), 0.5)
-    else:
-        w = subtract(pos, lo)
-        res = add(multiply(lo_v, subtract(1.0, w)), multiply(hi_v, w))
+    res = quantile_interpolate(lo_v, hi_v, pos, lo, method)
     res = where(lax.eq(cnt, lax.full_like(cnt, 0)), np.nan, res)
     res = squeeze(res, -1)
     if keepdims:

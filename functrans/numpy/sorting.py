@@ -280,7 +280,7 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
     Methods: linear, lower, higher, nearest, midpoint.
     """
     from .shapes import moveaxis, reshape
-    from .ufuncs import add, ceil, floor, multiply, subtract
+    from .ufuncs import multiply
     if method not in ("linear", "lower", "higher", "nearest", "midpoint"):
         raise ValueError(f"[quantile] unknown method {method!r}")
     (a,) = promote_dtypes_inexact(a)
@@ -296,22 +296,11 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
     a = reshape(a, [shape[i] for i in kept] + [n])
     s = sort(a, axis=-1)
     pos = multiply(q, float(n - 1))
-    lo, hi = floor(pos), ceil(pos)
-    if method == "nearest":
-        from .ufuncs import rint
-        lo = hi = rint(pos)
+    lo, hi = quantile_neighbours(pos, method)
     lo_i = lax.convert_element_type(lo, dtypes.int32)
     hi_i = lax.convert_element_type(hi, dtypes.int32)
     lo_v, hi_v = take(s, lo_i, axis=-1), take(s, hi_i, axis=-1)
-    if method in ("lower", "nearest"):
-        res = lo_v
-    elif method == "higher":
-        res = hi_v
-    elif method == "midpoint":
-        res = multiply(add(lo_v, hi_v), 0.5)
-    else:
-        w = subtract(pos, lo)
-        res = add(multiply(lo_v, subtract(1.0, w)), multiply(hi_v, w))
+    res = quantile_interpolate(lo_v, hi_v, pos, lo, method)
     nq = aval(q).ndim
     if nq:
         res = moveaxis(res, list(range(len(kept), len(kept) + nq)), list(range(nq)))
@@ -320,6 +309,28 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                                                   for i, d in enumerate(shape))
         res = reshape(res, full_shape)
     return res
+
+
+def quantile_neighbours(pos, method):
+    """The sorted positions ``(lo, hi)`` around fractional ``pos``."""
+    from .ufuncs import ceil, floor
+    return floor(pos), ceil(pos)
+
+
+def quantile_interpolate(lo_v, hi_v, pos, lo, method):
+    """The quantile from the sorted neighbours ``lo_v``, ``hi_v`` by ``method``
+    ('nearest' takes ``lo_v`` at an exact half, as JAX)."""
+    from .ufuncs import add, less_equal, multiply, subtract, where
+    if method == "lower":
+        return lo_v
+    if method == "higher":
+        return hi_v
+    if method == "midpoint":
+        return multiply(add(lo_v, hi_v), 0.5)
+    w = subtract(pos, lo)
+    if method == "nearest":
+        return where(less_equal(w, 0.5), lo_v, hi_v)
+    return add(multiply(lo_v, subtract(1.0, w)), multiply(hi_v, w))
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
