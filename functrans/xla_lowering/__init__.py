@@ -11,6 +11,7 @@ from . import (  # noqa: F401  # noqa: F401
     conv,
     cumulative,
     custom_derivatives,  # noqa: F401
+    custom_solve,
     dot,
     eager,
     elementwise,
