@@ -3,8 +3,8 @@ solve, inv, det, slogdet, cholesky, qr, svd, svdvals, eigh, eigvalsh, lstsq, pin
 matrix_rank, matrix_power, cond, tensorsolve, tensorinv.
 
 ``solve``, ``det`` and ``slogdet`` have custom jvps that reuse one LU factorization
-(``dx = A^-1 (db - dA x)``, ``d det = det tr(A^-1 dA)``), as JAX's do; ``det``'s rule
-gives NaN at exactly singular matrices (JAX's cofactor rule gives the adjugate there).
+(``dx = A^-1 (db - dA x)``, ``d det = tr(adj(A) dA)``), as JAX's do; ``det``'s rule is
+finite at singular matrices (the adjugate from a modified LU, as JAX's cofactor solve).
 
 Example::
 
@@ -175,15 +175,63 @@ def _det(a):
     return lax.mul(parity, lax.reduce_prod(d, (aval(d).ndim - 1,)))
 
 
+def _cofactor_solve(a, b):
+    """``(det(a), adj(a) @ b)``, finite at singular ``a``: from ``a = P^T L U``,
+    ``adj(a) b = det(a) U^-1 L^-1 P b``; the last pivot ``u_nn`` is replaced by
+    ``1 / prod(u_ii, i < n)`` so that a rank n-1 matrix keeps its last row's exact cofactor,
+    and the other rows are scaled by ``det(a)`` (zero there). A rank < n-1 matrix (the
+    modified ``U`` still singular) has a zero adjugate."""
+    from .reductions import cumprod
+    from .ufuncs import isfinite
+    lu, piv, perm = lla.lu(a)
+    n = aval(a).shape[-1]
+    _, parity, d = _lu_parts(a)
+    partial = lax.mul(cumprod(d, axis=-1), lax.broadcast_in_dim(
+        parity, aval(d).shape, tuple(range(aval(d).ndim - 1))))
+    full, head = partial[..., -1], partial[..., -2]
+    corner = np.zeros(aval(lu).shape, bool)
+    corner[..., -1, -1] = True
+    inv_head = lax.broadcast_in_dim(lax.div(lax.full_like(head, 1), head), aval(lu).shape,
+                                    tuple(range(aval(head).ndim)))
+    lu = lax.select(as_array(corner), inv_head, lu)
+    probe = lla.triangular_solve(lu, lax.full_like(b[..., :1], 1), left_side=True,
+                                 lower=False)
+    ok = lax.reduce_and(isfinite(probe), (aval(probe).ndim - 2, aval(probe).ndim - 1))
+    ok = lax.broadcast_in_dim(ok, aval(b).shape, tuple(range(aval(ok).ndim)))
+    zeros = lax.full_like(b, 0)
+    x = lax.select(ok, _pl._permute_rows(b, perm), zeros)
+    x = lla.triangular_solve(lu, x, left_side=True, lower=True, unit_diagonal=True)
+    rows = np.arange(n)[:, None] < n - 1
+    scale = lax.broadcast_in_dim(full, aval(x).shape, tuple(range(aval(full).ndim)))
+    x = lax.select(as_array(np.broadcast_to(rows, aval(x).shape).copy()), lax.mul(x, scale), x)
+    x = lla.triangular_solve(lu, x, left_side=True, lower=False)
+    return full, lax.select(ok, x, zeros)
+
+
 @_det.defjvp
 def _det_jvp(primals, tangents):
+    """``d det = tr(adj(a) da)`` through ``_cofactor_solve`` (finite at singular ``a``)."""
     (a,), (a_dot,) = primals, tangents
-    y = _det(a)
-    return y, lax.mul(y, _trace_solve(a, a_dot))
+    if aval(a).shape[-1] == 1:
+        return _det(a), a_dot[..., 0, 0]
+    y, z = _cofactor_solve(a, a_dot)
+    return y, lax.reduce_sum(_pl.diag_part(z), (aval(z).ndim - 2,))
+
+
+def _det_small(a):
+    """The 2x2 / 3x3 determinant as a polynomial of the entries (as JAX)."""
+    e = [[a[..., i, j] for j in range(aval(a).shape[-1])] for i in range(aval(a).shape[-1])]
+    if len(e) == 2:
+        return e[0][0] * e[1][1] - e[0][1] * e[1][0]
+    return (e[0][0] * e[1][1] * e[2][2] + e[0][1] * e[1][2] * e[2][0]
+            + e[0][2] * e[1][0] * e[2][1] - e[0][2] * e[1][1] * e[2][0]
+            - e[0][0] * e[1][2] * e[2][1] - e[0][1] * e[1][0] * e[2][2])
 
 
 def det(a):
-    """Determinant (``jax.numpy.linalg.det``) from an LU factorization.
+    """Determinant (``jax.numpy.linalg.det``): the polynomial for 2x2 and 3x3 matrices, else
+    from an LU factorization with a cofactor-based derivative that stays finite at singular
+    matrices (as JAX's).
 
     Args:
       a: ``[..., n, n]``.
@@ -192,7 +240,10 @@ def det(a):
     Example:
       ``fnp.linalg.det(fnp.eye(3) * 2.0)  # 8.0``
     """
-    return _det(_matrix("det", a, square=True))
+    a = _matrix("det", a, square=True)
+    if aval(a).shape[-1] in (2, 3):
+        return _det_small(a)
+    return _det(a)
 
 
 @custom_jvp
