@@ -298,17 +298,21 @@ def _lu_stack(a):
     nb, m, n = a.shape
     k = min(m, n)
     rows = np.arange(nb)
-    piv = np.zeros((nb, k), np.int32)
+    piv = np.empty((nb, k), np.int32)
     perm = np.tile(np.arange(m, dtype=np.int32), (nb, 1))
-    for j in range(k):
+    for j in range(k):  # in-place swaps (one temporary row each): the eager solve's hot loop
         p = j + np.argmax(np.abs(a[:, j:, j]), axis=1)
         piv[:, j] = p
-        a[rows, j], a[rows, p] = a[rows, p].copy(), a[rows, j].copy()
-        perm[rows, j], perm[rows, p] = perm[rows, p].copy(), perm[rows, j].copy()
-        d = a[:, j, j, None]
-        a[:, j + 1:, j] = np.where(d != 0, a[:, j + 1:, j] / np.where(d != 0, d, 1),
-                                   a[:, j + 1:, j])
-        a[:, j + 1:, j + 1:] -= a[:, j + 1:, j, None] * a[:, j, None, j + 1:]
+        row_j = a[:, j].copy()
+        a[:, j] = a[rows, p]
+        a[rows, p] = row_j
+        perm_j = perm[:, j].copy()
+        perm[:, j] = perm[rows, p]
+        perm[rows, p] = perm_j
+        if j + 1 < m:
+            d = a[:, j, j, None]
+            a[:, j + 1:, j] /= np.where(d != 0, d, 1)  # a zero pivot leaves its column as is
+            a[:, j + 1:, j + 1:] -= a[:, j + 1:, j, None] * a[:, j, None, j + 1:]
     return a, piv, perm
 
 
