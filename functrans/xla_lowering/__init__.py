@@ -18,6 +18,7 @@ from . import (  # noqa: F401  # noqa: F401
     fft,
     indexing,
     linalg,
+    linalg_extra,
     pmap,
     random_bits,
     reductions,

@@ -26,16 +26,18 @@ _I32 = np.dtype(np.int32)
 _lapack_ready = False
 
 
-def _target(fn: str, dtype) -> str:
+def _target(fn: str, dtype, complex_ok: bool = False) -> str:
     global _lapack_ready
     if not _lapack_ready:
         from jaxlib import lapack
         lapack._lapack.initialize()  # binds the LAPACK kernels XLA's CPU targets call
         _lapack_ready = True
-    prefix = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}.get(np.dtype(dtype))
-    if prefix is None:
-        raise NotImplementedError(f"[linalg] the LAPACK lowering supports float32/float64, "
-                                  f"got {np.dtype(dtype)}")
+    prefix = {np.dtype(np.float32): "s", np.dtype(np.float64): "d",
+              np.dtype(np.complex64): "c", np.dtype(np.complex128): "z"}.get(np.dtype(dtype))
+    if prefix is None or (prefix in "cz" and not complex_ok):
+        raise NotImplementedError(f"[linalg] the LAPACK lowering supports float32/float64 "
+                                  f"(complex64/complex128 for schur, hessenberg, "
+                                  f"householder_product), got {np.dtype(dtype)}")
     return f"lapack_{prefix}{fn}_ffi"
 
 
