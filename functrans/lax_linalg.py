@@ -18,6 +18,11 @@ import numpy as np
 from .core.array import Array, as_numpy, aval_of
 from .core.trace import Tracer, bind, bind1
 from .primitives import linalg as _la
+from .primitives.linalg_extra import (  # noqa: F401 (re-export)
+    hessenberg_p,
+    householder_product_p,
+    schur_p,
+)
 from .primitives.linalg import (  # noqa: F401 (re-export)
     cholesky_p,
     eig_p,
@@ -191,3 +196,114 @@ def eig(x, *, compute_left_eigenvectors: bool = True, compute_right_eigenvectors
     """
     return bind(eig_p, _arr(x), compute_left_eigenvectors=bool(compute_left_eigenvectors),
                 compute_right_eigenvectors=bool(compute_right_eigenvectors))
+
+
+def schur(x, *, compute_schur_vectors: bool = True, sort_eig_vals: bool = False,
+          select_callable=None):
+    """Schur decomposition ``x = vs @ t @ vs^H`` (``jax.lax.linalg.schur``; CPU, LAPACK gees).
+
+    Args:
+      x: ``[..., n, n]`` float or complex; real input gives the real (quasi-triangular)
+        Schur form.
+      compute_schur_vectors: also return ``vs``.
+      sort_eig_vals, select_callable: not supported (as JAX on the CPU).
+    Returns:
+      ``(t, vs)``, or ``(t,)`` without Schur vectors. Not differentiable (as JAX).
+    Example:
+      ``t, vs = linalg.schur(a)``
+    """
+    return tuple(bind(schur_p, _arr(x), compute_schur_vectors=bool(compute_schur_vectors),
+                      sort_eig_vals=bool(sort_eig_vals), select_callable=select_callable))
+
+
+def hessenberg(a):
+    """Reduction to upper Hessenberg form (``jax.lax.linalg.hessenberg``; CPU, LAPACK gehrd).
+
+    Args:
+      a: ``[..., n, n]`` float or complex.
+    Returns:
+      ``(a_out, taus)``: the Hessenberg matrix on and above the first subdiagonal, the
+      Householder reflectors below it, and their ``taus [..., n - 1]``.
+    Example:
+      ``h, taus = linalg.hessenberg(a)``
+    """
+    return tuple(bind(hessenberg_p, _arr(a)))
+
+
+def householder_product(a, taus):
+    """The product of the Householder reflectors stored in ``a``'s columns and ``taus``
+    (``jax.lax.linalg.householder_product``; LAPACK orgqr/ungqr).
+
+    Args:
+      a: ``[..., m, n]`` (m >= n), reflectors below the diagonal.
+      taus: ``[..., k]``, k <= n.
+    Returns:
+      ``q [..., m, n]`` with orthonormal columns.
+    Example:
+      ``q = linalg.householder_product(a, taus)``
+    """
+    return bind1(householder_product_p, _arr(a), _arr(taus))
+
+
+def symmetric_product(a_matrix, c_matrix, *, alpha: float = 1.0, beta: float = 0.0,
+                      symmetrize_output: bool = False):
+    """``alpha * a @ a^T + beta * c`` (``jax.lax.linalg.symmetric_product``).
+
+    Args:
+      a_matrix: ``[..., m, k]``; c_matrix: ``[..., m, m]``.
+      alpha, beta: scalars; symmetrize_output: return ``(y + y^T) / 2``.
+    Returns:
+      ``[..., m, m]``.
+    Example:
+      ``linalg.symmetric_product(a, c, alpha=2.0, beta=1.0)``
+    """
+    a, c = _arr(a_matrix), _arr(c_matrix)
+    sa, sc = _la.ops.aval(a).shape, _la.ops.aval(c).shape
+    if len(sa) < 2 or sc != (*sa[:-1], sa[-2]):
+        raise ValueError(f"[symmetric_product] needs a [..., m, k] and c [..., m, m], got "
+                         f"shapes {sa} and {sc}")
+    y = _la.ops.add(_la.ops.mul(_la.mm(a, _la.mT(a)), _la.ops.scalar_like(c, alpha)),
+                    _la.ops.mul(c, _la.ops.scalar_like(c, beta)))
+    return symmetrize(y) if symmetrize_output else y
+
+
+def cholesky_update(r_matrix, w_vector):
+    """The upper Cholesky factor of ``r^T r + w w^T`` (``jax.lax.linalg.cholesky_update``).
+
+    Args:
+      r_matrix: upper triangular ``[n, n]``; w_vector: ``[n]``.
+    Returns:
+      the updated upper factor ``[n, n]`` (positive diagonal).
+    Example:
+      ``r2 = linalg.cholesky_update(r, w)``
+    """
+    r, w = _arr(r_matrix), _arr(w_vector)
+    sr, sw = _la.ops.aval(r).shape, _la.ops.aval(w).shape
+    if len(sr) != 2 or sr[0] != sr[1] or sw != sr[:1]:
+        raise ValueError(f"[cholesky_update] needs r [n, n] and w [n], got shapes {sr} and "
+                         f"{sw}")
+    r = _la.triu(r)
+    outer = _la.ops.mul(_la.ops.broadcast_in_dim(w, sr, (0,)),
+                        _la.ops.broadcast_in_dim(w, sr, (1,)))
+    return _la.mT(bind1(cholesky_p, _la.ops.add(_la.mm(_la.mT(r), r), outer)))
+
+
+def tridiagonal_solve(dl, d, du, b, *, perturb_singular: bool = False):
+    """Solve the tridiagonal system ``T x = b`` (``jax.lax.linalg.tridiagonal_solve``) by
+    the Thomas algorithm (two ``lax.scan`` sweeps, so it differentiates and batches).
+
+    Args:
+      dl: sub-diagonal ``[..., m]`` (``dl[..., 0]`` is ignored).
+      d: diagonal ``[..., m]``.
+      du: super-diagonal ``[..., m]`` (``du[..., -1]`` is ignored).
+      b: right-hand sides ``[..., m, n]``.
+      perturb_singular: not supported.
+    Returns:
+      ``x [..., m, n]``.
+    Example:
+      ``x = linalg.tridiagonal_solve(dl, d, du, b)``
+    """
+    from ._lax_tridiagonal import tridiagonal_solve as solve
+    if perturb_singular:
+        raise NotImplementedError("[tridiagonal_solve] perturb_singular=True is not supported")
+    return solve(_arr(dl), _arr(d), _arr(du), _arr(b))
