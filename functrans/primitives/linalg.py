@@ -25,10 +25,14 @@ from ._builders import primitive
 # ---- shared helpers (traceable: written with primitives) ---------------------------------
 
 
-def _check_matrix(name: str, x: ShapedArray, square: bool = False) -> None:
+def _check_matrix(name: str, x: ShapedArray, square: bool = False,
+                  complex_ok: bool = False) -> None:
     if not dtypes.is_inexact(x.dtype):
         raise TypeError(f"[{name}] needs a floating-point matrix, got {x.str_short()}; convert "
                         "with x.astype(jnp.float32)")
+    if np.dtype(x.dtype).kind == "c" and not complex_ok:
+        raise TypeError(f"[{name}] complex matrices are not supported yet, got "
+                        f"{x.str_short()}; use a real formulation")
     if x.ndim < 2:
         raise ValueError(f"[{name}] needs an array of rank >= 2 (a matrix or a stack of "
                          f"matrices), got {x.str_short()}")

@@ -36,7 +36,7 @@ def _check_lapack_dtype(name: str, x: ShapedArray) -> None:
 # ---- schur ----------------------------------------------------------------------------------
 
 def _schur_abstract_eval(x, *, compute_schur_vectors, sort_eig_vals, select_callable):
-    _check_matrix("schur", x, square=True)
+    _check_matrix("schur", x, square=True, complex_ok=True)
     _check_lapack_dtype("schur", x)
     if sort_eig_vals or select_callable is not None:
         raise NotImplementedError("[schur] sorting the eigenvalues (sort_eig_vals, "
@@ -54,7 +54,7 @@ declare_no_rule("jvp", schur_p, "JAX defines no derivative of the Schur decompos
 # ---- hessenberg -----------------------------------------------------------------------------
 
 def _hessenberg_abstract_eval(x):
-    _check_matrix("hessenberg", x, square=True)
+    _check_matrix("hessenberg", x, square=True, complex_ok=True)
     _check_lapack_dtype("hessenberg", x)
     n = x.shape[-1]
     return [ShapedArray(x.shape, x.dtype), ShapedArray((*x.shape[:-2], max(n - 1, 0)),
@@ -70,7 +70,7 @@ declare_no_rule("jvp", hessenberg_p, "JAX defines no derivative of the Hessenber
 # ---- householder_product --------------------------------------------------------------------
 
 def _householder_product_abstract_eval(a, taus):
-    _check_matrix("householder_product", a)
+    _check_matrix("householder_product", a, complex_ok=True)
     _check_lapack_dtype("householder_product", a)
     m, n = a.shape[-2:]
     if (m < n or taus.ndim != a.ndim - 1 or taus.shape[:-1] != a.shape[:-2]

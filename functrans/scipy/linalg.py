@@ -1,6 +1,8 @@
 """``functrans.scipy.linalg`` (as ``jax.scipy.linalg``): SciPy's signatures over the
 primitives of ``functrans.lax.linalg`` (upper Cholesky factors by default, ``(lu, piv)``
-pairs, ``trans`` codes), plus ``block_diag`` and ``expm``.
+pairs, ``trans`` codes), plus ``block_diag`` and ``expm``; the special matrices live in
+``_linalg_matrices.py`` and the Schur-based functions (schur, sqrtm, funm, polar,
+solve_sylvester, ...) in ``_linalg_schur.py``.
 
 Example::
 
@@ -18,6 +20,35 @@ from ..numpy import linalg_decomp as _dec
 from ..numpy._util import aval
 from ..numpy.linalg import det, inv  # noqa: F401 (re-export)
 from ..primitives import linalg as _pl
+from ._linalg_matrices import (  # noqa: F401 (re-export)
+    circulant,
+    companion,
+    convolution_matrix,
+    dft,
+    fiedler,
+    fiedler_companion,
+    hadamard,
+    hankel,
+    helmert,
+    hilbert,
+    invhilbert,
+    invpascal,
+    leslie,
+    pascal,
+    toeplitz,
+)
+from ._linalg_schur import (  # noqa: F401 (re-export)
+    eigh_tridiagonal,
+    expm_frechet,
+    funm,
+    hessenberg,
+    polar,
+    qr_multiply,
+    rsf2csf,
+    schur,
+    solve_sylvester,
+    sqrtm,
+)
 
 
 def _f(*xs):
@@ -315,5 +346,9 @@ def expm(A, *, upper_triangular: bool = False, max_squarings: int = 16):  # noqa
     return fnp.where(too_big[..., None, None], np.inf, R).astype(A.dtype)
 
 
-__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "expm", "inv",
-           "lu", "lu_factor", "lu_solve", "qr", "solve", "solve_triangular", "svd"]
+__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "circulant", "companion",
+           "convolution_matrix", "det", "dft", "eigh", "eigh_tridiagonal", "expm", "expm_frechet",
+           "fiedler", "fiedler_companion", "funm", "hadamard", "hankel", "helmert", "hessenberg",
+           "hilbert", "inv", "invhilbert", "invpascal", "leslie", "lu", "lu_factor", "lu_solve",
+           "pascal", "polar", "qr", "qr_multiply", "rsf2csf", "schur", "solve",
+           "solve_sylvester", "solve_triangular", "sqrtm", "svd", "toeplitz"]
