@@ -149,8 +149,14 @@ def custom_root(f: Callable, initial_guess, solve: Callable, tangent_solve: Call
         rhs = tree_unflatten(treedef, [_ops.neg(instantiate(t)) for t in f_dot])
 
         def linear_f(v):
-            _, t = jvp_flat(lambda *xs: eval_closed(f_closed, *consts, *xs), x_flat,
-                            tree_flatten(v)[0])
+            v_flat = [_ops.constant(as_numpy(t, api)) if not isinstance(t, Tracer | Array)
+                      else t for t in tree_flatten(v)[0]]
+            got = [_ops.aval(t) for t in v_flat]
+            if [g.shape for g in got] != [a.shape for a in avals]:
+                raise TypeError(f"[custom_root] tangent_solve called the linearized function "
+                                f"on ({', '.join(g.str_short() for g in got)}); it takes "
+                                f"the solution's shapes ({', '.join(a.str_short() for a in avals)})")
+            _, t = jvp_flat(lambda *xs: eval_closed(f_closed, *consts, *xs), x_flat, v_flat)
             return tree_unflatten(treedef, [_ops.zeros_aval(a) if isinstance(d, Zero) else d
                                             for d, a in zip(t, avals, strict=True)])
 
