@@ -26,12 +26,7 @@ __all__ = ["custom_linear_solve", "custom_root"]
 
 def _leaves(tree, api: str):
     leaves, treedef = tree_flatten(tree)
-    out = []
-    for x in leaves:
-        if not isinstance(x, Tracer | Array):
-            x = _ops.constant(as_numpy(x, api))
-        out.append(x)
-    return out, treedef
+    return [_as_leaf(x, api) for x in leaves], treedef
 
 
 def _flat(fn: Callable, treedef, avals, api: str, what: str):
@@ -109,6 +104,26 @@ def custom_linear_solve(matvec: Callable, b, solve: Callable,
     return tree_unflatten(treedef, outs)
 
 
+def _as_leaf(t, api: str):
+    return t if isinstance(t, Tracer | Array) else _ops.constant(as_numpy(t, api))
+
+
+def _linearized(f_closed, consts, x_flat, treedef, avals):
+    """``v -> df/dx (x) v`` at the solution, checking ``v``'s shapes."""
+    def linear_f(v):
+        v_flat = [_as_leaf(t, "custom_root") for t in tree_flatten(v)[0]]
+        got = [_ops.aval(t) for t in v_flat]
+        if [g.shape for g in got] != [a.shape for a in avals]:
+            want = ", ".join(a.str_short() for a in avals)
+            raise TypeError(f"[custom_root] tangent_solve called the linearized function on "
+                            f"({', '.join(g.str_short() for g in got)}); it takes the "
+                            f"solution's shapes ({want})")
+        _, t = jvp_flat(lambda *xs: eval_closed(f_closed, *consts, *xs), x_flat, v_flat)
+        return tree_unflatten(treedef, [_ops.zeros_aval(a) if isinstance(d, Zero) else d
+                                        for d, a in zip(t, avals, strict=True)])
+    return linear_f
+
+
 def custom_root(f: Callable, initial_guess, solve: Callable, tangent_solve: Callable,
                 has_aux: bool = False):
     """A root of ``f`` found by ``solve``, differentiated implicitly (``jax.lax.custom_root``).
@@ -148,18 +163,7 @@ def custom_root(f: Callable, initial_guess, solve: Callable, tangent_solve: Call
                             list(tangents[0]))
         rhs = tree_unflatten(treedef, [_ops.neg(instantiate(t)) for t in f_dot])
 
-        def linear_f(v):
-            v_flat = [_ops.constant(as_numpy(t, api)) if not isinstance(t, Tracer | Array)
-                      else t for t in tree_flatten(v)[0]]
-            got = [_ops.aval(t) for t in v_flat]
-            if [g.shape for g in got] != [a.shape for a in avals]:
-                raise TypeError(f"[custom_root] tangent_solve called the linearized function "
-                                f"on ({', '.join(g.str_short() for g in got)}); it takes "
-                                f"the solution's shapes ({', '.join(a.str_short() for a in avals)})")
-            _, t = jvp_flat(lambda *xs: eval_closed(f_closed, *consts, *xs), x_flat, v_flat)
-            return tree_unflatten(treedef, [_ops.zeros_aval(a) if isinstance(d, Zero) else d
-                                            for d, a in zip(t, avals, strict=True)])
-
+        linear_f = _linearized(f_closed, consts, x_flat, treedef, avals)
         x_dot = tangent_solve(linear_f, rhs)
         if has_aux:
             aux_leaves, aux_tree = tree_flatten(out[1])

@@ -752,9 +752,9 @@ def _bind_linalg_submodule():
 linalg = _bind_linalg_submodule()
 
 
-from ._lax_custom_solve import custom_linear_solve, custom_root  # noqa: E402, F401
 from ._lax_complex import FftType, complex, conj, fft, imag, real  # noqa: E402, F401, A004
 
 # last, because the module-level code above uses the builtin map
 from ._lax_control_flow import map  # noqa: E402, F401, A004  (jax.lax.map)
 from ._lax_conv import *  # noqa: E402, F403 (convolutions: functrans/_lax_conv.py)
+from ._lax_custom_solve import custom_linear_solve, custom_root  # noqa: E402, F401

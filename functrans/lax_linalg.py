@@ -18,11 +18,6 @@ import numpy as np
 from .core.array import Array, as_numpy, aval_of
 from .core.trace import Tracer, bind, bind1
 from .primitives import linalg as _la
-from .primitives.linalg_extra import (  # noqa: F401 (re-export)
-    hessenberg_p,
-    householder_product_p,
-    schur_p,
-)
 from .primitives.linalg import (  # noqa: F401 (re-export)
     cholesky_p,
     eig_p,
@@ -31,6 +26,11 @@ from .primitives.linalg import (  # noqa: F401 (re-export)
     qr_p,
     svd_p,
     triangular_solve_p,
+)
+from .primitives.linalg_extra import (  # noqa: F401 (re-export)
+    hessenberg_p,
+    householder_product_p,
+    schur_p,
 )
 
 
