@@ -13,6 +13,8 @@ Example::
 
 from __future__ import annotations
 
+import enum
+
 import numpy as np
 
 from .core.array import Array, as_numpy, aval_of
@@ -31,6 +33,7 @@ from .primitives.linalg_extra import (  # noqa: F401 (re-export)
     hessenberg_p,
     householder_product_p,
     schur_p,
+    tridiagonal_p,
 )
 
 
@@ -173,13 +176,39 @@ def svd(x, *, full_matrices: bool = True, compute_uv: bool = True, subset_by_ind
     Example:
       ``u, s, vh = linalg.svd(a, full_matrices=False)``
     """
-    if subset_by_index is not None or algorithm is not None:
-        raise NotImplementedError("[svd] subset_by_index and algorithm are not supported")
+    if subset_by_index is not None:
+        raise NotImplementedError("[svd] subset_by_index is not supported")
+    if algorithm is not None and not isinstance(algorithm, SvdAlgorithm):
+        raise TypeError(f"[svd] algorithm must be a linalg.SvdAlgorithm, got {algorithm!r}")
     outs = bind(svd_p, _arr(x), full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
     if compute_uv:
         s, u, vt = outs
         return u, s, vt
     return outs[0]
+
+
+class SvdAlgorithm(enum.Enum):
+    """SVD algorithms (``jax.lax.linalg.SvdAlgorithm``); every one computes the same
+    decomposition here (LAPACK gesdd on the CPU)."""
+    DEFAULT = "default"
+    QR = "QR"
+    JACOBI = "Jacobi"
+    POLAR = "polar"
+    DIVIDE_AND_CONQUER = "divide_and_conquer"
+
+
+class EighImplementation(enum.Enum):
+    """eigh implementations (``jax.lax.linalg.EighImplementation``; LAPACK syevd here)."""
+    QR = "qr"
+    JACOBI = "jacobi"
+    QDWH = "qdwh"
+
+
+class EigImplementation(enum.Enum):
+    """eig implementations (``jax.lax.linalg.EigImplementation``; LAPACK geev here)."""
+    LAPACK = "lapack"
+    MAGMA = "magma"
+    CUSOLVER = "cusolver"
 
 
 def eig(x, *, compute_left_eigenvectors: bool = True, compute_right_eigenvectors: bool = True):
@@ -243,6 +272,48 @@ def householder_product(a, taus):
       ``q = linalg.householder_product(a, taus)``
     """
     return bind1(householder_product_p, _arr(a), _arr(taus))
+
+
+def tridiagonal(a, *, lower: bool = True):
+    """Reduction of a symmetric/Hermitian matrix to tridiagonal form
+    (``jax.lax.linalg.tridiagonal``; CPU, LAPACK sytrd/hetrd).
+
+    Args:
+      a: ``[..., n, n]``; lower: which triangle is read (and holds the reflectors).
+    Returns:
+      ``(a_out, d, e, taus)``: packed reflectors, diagonal ``[..., n]``, off-diagonal
+      ``[..., n - 1]`` (real) and reflector scales ``[..., n - 1]``.
+    Example:
+      ``arr, d, e, taus = linalg.tridiagonal(a)``
+    """
+    return tuple(bind(tridiagonal_p, _arr(a), lower=bool(lower)))
+
+
+def ormqr(a, taus, c, *, left: bool = True, transpose: bool = False):
+    """Multiply ``c`` by the orthogonal ``Q`` of the reflectors in ``a``/``taus``
+    (``jax.lax.linalg.ormqr``): ``op(Q) @ c`` (``left``) or ``c @ op(Q)``, ``op`` the
+    conjugate transpose when ``transpose``. ``Q`` is built by ``householder_product``.
+
+    Args:
+      a: ``[..., m, k]`` reflectors (from ``geqrf``/``qr``); taus: ``[..., k]``;
+      c: ``[..., m, p]`` (left) or ``[..., p, m]``.
+    Returns:
+      the product, shaped like ``c``.
+    Example:
+      ``linalg.ormqr(a, taus, c, left=True, transpose=True)``
+    """
+    from .lax import pad
+    a, taus, c = _arr(a), _arr(taus), _arr(c)
+    sa = _la.ops.aval(a).shape
+    m = sa[-2]
+    if sa[-1] < m:  # a square Q needs m columns: zero reflectors beyond k (tau 0: identity)
+        zero = _arr(np.zeros((), _la.ops.aval(a).dtype))
+        a = pad(a, zero, [(0, 0, 0)] * (len(sa) - 1) + [(0, m - sa[-1], 0)])
+    q = householder_product(_la._slice_last2(a, m, m), taus)
+    if transpose:
+        from .primitives.complex_ops import conj
+        q = _la.mT(conj(q) if np.dtype(_la.ops.aval(q).dtype).kind == "c" else q)
+    return _la.mm(q, c) if left else _la.mm(c, q)
 
 
 def symmetric_product(a_matrix, c_matrix, *, alpha: float = 1.0, beta: float = 0.0,

@@ -194,6 +194,12 @@ LAX_CASES = {
     "hessenberg": (lambda m, a: tuple(_ll(m).hessenberg(a)), (A,)),
     "householder_product": (lambda m, a: _ll(m).householder_product(a[:, :3], a[0, :3] / 10),
                             (A,)),
+    "tridiagonal": (lambda m, a: tuple(_ll(m).tridiagonal(a + a.T)), (A,)),
+    "tridiagonal_upper": (lambda m, a: tuple(_ll(m).tridiagonal(a + a.T, lower=False)), (A,)),
+    "ormqr_left_transpose": (lambda m, a, c: _ll(m).ormqr(a[:, :2], a[0, :2] / 3, c,
+                                                          transpose=True), (A, C)),
+    "ormqr_right": (lambda m, a, c: _ll(m).ormqr(a, a[0] / 3, c.T, left=False), (A, C)),
+    "svd_algorithm": (lambda m, a: _ll(m).svd(a, algorithm=_ll(m).SvdAlgorithm.QR)[1], (A,)),
     "symmetric_product": (lambda m, a, c: _ll(m).symmetric_product(a, c, alpha=2., beta=.5),
                           (TALL, SPD)),
     "cholesky_update": (lambda m, a, w: _ll(m).cholesky_update(

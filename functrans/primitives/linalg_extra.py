@@ -1,9 +1,9 @@
-"""Linear algebra without a NumPy reference: schur, hessenberg, householder_product (as
-``jax.lax.linalg``).
+"""Linear algebra without a NumPy reference: schur, hessenberg, householder_product,
+tridiagonal (as ``jax.lax.linalg``).
 
 NumPy has no Schur or Hessenberg reduction, so these primitives have no host impl: the
 XLA plugin registers a device impl (``xla_lowering/linalg_extra.py``) that runs each one
-as a cached one-op executable of its LAPACK lowering (``gees``, ``gehrd``, ``orgqr``), so
+as a cached one-op executable of its LAPACK lowering (``gees``, ``gehrd``, ``orgqr``, ``sytrd``), so
 eager and jit give the same bits. Like JAX, they have no derivatives; vmap moves the batch
 axis to the front (they take stacks natively).
 """
@@ -86,3 +86,23 @@ householder_product_p = primitive("householder_product", _householder_product_ab
 vmap_rules[householder_product_p] = _front_vmap(householder_product_p)
 declare_no_rule("jvp", householder_product_p,
                 "JAX defines no derivative of householder_product")
+
+
+# ---- tridiagonal ----------------------------------------------------------------------------
+
+def _tridiagonal_abstract_eval(x, *, lower):
+    _check_matrix("tridiagonal", x, square=True, complex_ok=True)
+    _check_lapack_dtype("tridiagonal", x)
+    n, batch = x.shape[-1], x.shape[:-2]
+    if n == 0:
+        raise ValueError(f"[tridiagonal] needs a nonempty matrix, got {x.str_short()}")
+    real = np.dtype(np.float32 if x.dtype in (dtypes.float32, np.dtype(np.complex64))
+                    else np.float64)
+    return [ShapedArray(x.shape, x.dtype), ShapedArray((*batch, n), real),
+            ShapedArray((*batch, n - 1), real), ShapedArray((*batch, n - 1), x.dtype)]
+
+
+tridiagonal_p = primitive("tridiagonal", _tridiagonal_abstract_eval,
+                          _no_host_impl("tridiagonal"), multiple_results=True)
+vmap_rules[tridiagonal_p] = _front_vmap(tridiagonal_p)
+declare_no_rule("jvp", tridiagonal_p, "JAX defines no derivative of the tridiagonal reduction")

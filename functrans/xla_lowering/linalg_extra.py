@@ -1,6 +1,7 @@
-"""Lowering of schur, hessenberg and householder_product (primitives/linalg_extra.py) to
-jaxlib's LAPACK FFI targets on the CPU (``lapack_{s,d,c,z}gees_ffi``, ``gehrd_ffi``,
-``orgqr_ffi``/``ungqr_ffi``), and their eager device impls: NumPy has no such
+"""Lowering of schur, hessenberg, householder_product and tridiagonal
+(primitives/linalg_extra.py) to jaxlib's LAPACK FFI targets on the CPU
+(``lapack_{s,d,c,z}gees_ffi``, ``gehrd_ffi``, ``orgqr_ffi``/``ungqr_ffi``,
+``sytrd_ffi``/``hetrd_ffi``), and their eager device impls: NumPy has no such
 decompositions, so an eager call runs the cached one-op executable of the lowering."""
 
 from __future__ import annotations
@@ -59,6 +60,18 @@ def _householder_product_lowering(ctx, a, taus):
                     (0, 0))
 
 
+def _tridiagonal_lowering(ctx, x, *, lower):
+    _require_cpu("tridiagonal")
+    (aval,) = ctx.avals_in
+    batch = aval.shape[:-2]
+    fn = "hetrd" if _is_complex(aval.dtype) else "sytrd"
+    outs = ffi_call(_target(fn, aval.dtype, True), [x], [aval],
+                    [*ctx.avals_out, ShapedArray(batch, _I32)],
+                    {"uplo": _u8("L" if lower else "U")}, (0, 0))
+    ok = _info_ok(outs[-1], batch)
+    return [_nan_unless(ok, o, a, batch) for o, a in zip(outs[:-1], ctx.avals_out, strict=True)]
+
+
 def _device_impl(prim):
     def impl(*args, **params):
         return device_op(prim, args, params)
@@ -66,6 +79,7 @@ def _device_impl(prim):
 
 
 for _prim, _rule in ((lx.schur_p, _schur_lowering), (lx.hessenberg_p, _hessenberg_lowering),
-                     (lx.householder_product_p, _householder_product_lowering)):
+                     (lx.householder_product_p, _householder_product_lowering),
+                     (lx.tridiagonal_p, _tridiagonal_lowering)):
     lowering_rules[_prim] = _rule
     device_impl_rules[_prim] = _device_impl(_prim)
