@@ -17,6 +17,7 @@ import enum
 
 import numpy as np
 
+from ._lax_qdwh import qdwh  # noqa: F401 (re-export)
 from .core.array import Array, as_numpy, aval_of
 from .core.trace import Tracer, bind, bind1
 from .primitives import linalg as _la
