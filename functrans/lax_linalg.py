@@ -18,7 +18,7 @@ import enum
 import numpy as np
 
 from ._lax_qdwh import qdwh  # noqa: F401 (re-export)
-from .core.array import Array, as_numpy, aval_of
+from .core.array import Array, as_numpy
 from .core.trace import Tracer, bind, bind1
 from .primitives import linalg as _la
 from .primitives.linalg import (  # noqa: F401 (re-export)
@@ -104,7 +104,7 @@ def lu(x):
 
 def lu_pivots_to_permutation(pivots, permutation_size: int):
     """The permutation that the row swaps ``pivots`` apply to ``range(permutation_size)``
-    (concrete pivots only in this version).
+    (``jax.lax.linalg.lu_pivots_to_permutation``; traceable: the swaps are unrolled).
 
     Args:
       pivots: int array ``[..., k]``.
@@ -114,14 +114,19 @@ def lu_pivots_to_permutation(pivots, permutation_size: int):
     Example:
       ``linalg.lu_pivots_to_permutation(np.array([2, 2, 2]), 3)``
     """
-    if isinstance(pivots, Tracer):
-        raise NotImplementedError("[lu_pivots_to_permutation] needs concrete pivots; use the "
-                                  "permutation returned by lu")
-    piv = np.asarray(pivots, np.int32)
-    flat = piv.reshape(-1, piv.shape[-1])
-    out = np.stack([_la.pivots_to_permutation(p, permutation_size) for p in flat])
-    out = out.reshape(*piv.shape[:-1], permutation_size)
-    return Array(out, aval_of(out))
+    from . import numpy as fnp
+    m = int(permutation_size)
+    piv = fnp.asarray(pivots).astype(np.int32)
+    if piv.ndim < 1 or piv.shape[-1] > m:
+        raise ValueError(f"[lu_pivots_to_permutation] needs pivots [..., k] with k <= "
+                         f"permutation_size={m}, got shape {piv.shape}")
+    perm = fnp.broadcast_to(fnp.arange(m, dtype=np.int32), (*piv.shape[:-1], m))
+    idx = np.arange(m, dtype=np.int32)
+    for i in range(piv.shape[-1]):
+        j = piv[..., i:i + 1]
+        p_i, p_j = perm[..., i:i + 1], fnp.take_along_axis(perm, j, axis=-1)
+        perm = fnp.where(idx == i, p_j, fnp.where(idx == j, p_i, perm))
+    return perm
 
 
 def qr(x, *, pivoting: bool = False, full_matrices: bool = True):

@@ -199,6 +199,9 @@ LAX_CASES = {
     "ormqr_left_transpose": (lambda m, a, c: _ll(m).ormqr(a[:, :2], a[0, :2] / 3, c,
                                                           transpose=True), (A, C)),
     "ormqr_right": (lambda m, a, c: _ll(m).ormqr(a, a[0] / 3, c.T, left=False), (A, C)),
+    "lu_pivots_to_permutation": (
+        lambda m, p: _ll(m).lu_pivots_to_permutation(p, 5),
+        (np.array([[2, 2, 3, 4], [1, 4, 2, 3]], np.int32),)),
     "qdwh": (lambda m, a: tuple(_ll(m).qdwh(a)), (TALL,)),
     "qdwh_square": (lambda m, a: tuple(_ll(m).qdwh(a, max_iterations=3)), (SPD,)),
     "svd_algorithm": (lambda m, a: _ll(m).svd(a, algorithm=_ll(m).SvdAlgorithm.QR)[1], (A,)),

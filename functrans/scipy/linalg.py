@@ -158,7 +158,7 @@ def lu_solve(lu_and_piv, b, trans: int = 0, overwrite_b: bool = False,
         raise ValueError(f"[lu_solve] invalid trans={trans!r}; use 0, 1 or 2")
     lu, b = _f(lu, b)
     m = aval(lu).shape[-1]
-    perm = _perm_from_pivots(piv, m)
+    perm = lla.lu_pivots_to_permutation(piv, m)
     vector = b.ndim == 1
     if vector:
         b = b[:, None]
@@ -168,21 +168,6 @@ def lu_solve(lu_and_piv, b, trans: int = 0, overwrite_b: bool = False,
     perm = fnp.broadcast_to(perm, (*batch, m))
     x = _dec.lu_solve_core(lu, perm, b, 1 if trans else 0)
     return x[..., 0] if vector else x
-
-
-def _perm_from_pivots(piv, m: int):
-    """The permutation of row swaps ``piv``, built from primitives (swaps unrolled)."""
-    piv = fnp.asarray(piv).astype(np.int32)
-    k = piv.shape[-1]
-    perm = fnp.broadcast_to(fnp.arange(m, dtype=np.int32), (*piv.shape[:-1], m))
-    idx = fnp.arange(m, dtype=np.int32)
-    for i in range(k):
-        j = piv[..., i:i + 1]
-        p_i = perm[..., i:i + 1]
-        p_j = fnp.take_along_axis(perm, j, axis=-1)
-        perm = fnp.where(idx == j, p_i, perm)
-        perm = fnp.where(idx == i, p_j, perm)
-    return perm
 
 
 def lu(a, permute_l: bool = False, overwrite_a: bool = False, check_finite: bool = True):
