@@ -288,13 +288,6 @@ def _lu_abstract_eval(x):
             ShapedArray((*batch, m), np.dtype(np.int32))]
 
 
-def pivots_to_permutation(piv: np.ndarray, m: int) -> np.ndarray:
-    perm = np.arange(m, dtype=np.int32)
-    for i, j in enumerate(piv):
-        perm[i], perm[j] = perm[j], perm[i]
-    return perm
-
-
 def _lu_stack(a):
     """Gaussian elimination with partial pivoting (LAPACK getrf's choices) on a stack
     (B, m, n), vectorized over the stack."""
