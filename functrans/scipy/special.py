@@ -362,3 +362,21 @@ def kl_div(p, q):
     both = (p > 0) & (q > 0)
     val = rel_entr(p, q) - p + q
     return fnp.where(both | ((p == 0) & (q >= 0)), val, np.inf).astype(p.dtype)
+
+
+from ._special_more import (  # noqa: E402, F401 (re-export: functrans/scipy/_special_more.py)
+    bernoulli,
+    betainc,
+    boxcox,
+    boxcox1p,
+    comb,
+    erfcx,
+    exp1,
+    expi,
+    gammainc,
+    gammaincc,
+    i0,
+    i0e,
+    i1,
+    i1e,
+)
