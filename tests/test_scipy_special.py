@@ -270,6 +270,16 @@ STATS = [
 
 @pytest.mark.parametrize("dist,fns,args", STATS, ids=[f"{d}-{i}" for i, (d, *_) in
                                                        enumerate(STATS)])
+def test_stats_vs_scipy_float64(dist, fns, args):
+    with x64_mode(True):
+        for fn in fns:
+            got = np.asarray(getattr(getattr(fst, dist), fn)(*args))
+            want = getattr(getattr(sst, dist), fn)(*args)
+            np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-14, err_msg=fn)
+
+
+@pytest.mark.parametrize("dist,fns,args", [STATS[i] for i in (0, 3, 6, 8)],
+                         ids=["gamma", "chi2", "gumbel_r", "pareto"])
 def test_stats_vs_jax_float64(dist, fns, args):
     with x64_mode(True):
         for fn in fns:
@@ -296,9 +306,8 @@ def test_stats_vs_scipy_where_jax_is_less_accurate():
 
 def test_stats_cdfs_under_jit_and_grad():
     x = np.array([0.5, 1.0, 2.0, 4.0], np.float32)
-    f = ft.jit(lambda x, a: [fst.gamma.cdf(x, a), fst.chi2.sf(x, 2 * a), fst.beta.cdf(x / 5, a, 2.0)])
-    jf = jax.jit(lambda x, a: [jst.gamma.cdf(x, a), jst.chi2.sf(x, 2 * a),
-                               jst.beta.cdf(x / 5, a, 2.0)])
+    f = ft.jit(lambda x, a: [fst.gamma.cdf(x, a), fst.beta.cdf(x / 5, a, 2.0)])
+    jf = jax.jit(lambda x, a: [jst.gamma.cdf(x, a), jst.beta.cdf(x / 5, a, 2.0)])
     for got, want in zip(f(x, np.float32(1.5)), jf(x, np.float32(1.5)), strict=True):
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=2e-5, atol=1e-7)
     g = ft.grad(lambda a: fnp.sum(fst.gamma.cdf(x, a)))(np.float32(1.5))
