@@ -753,6 +753,10 @@ linalg = _bind_linalg_submodule()
 
 
 from ._lax_complex import FftType, complex, conj, fft, imag, real  # noqa: E402, F401, A004
+
+# last, because the module-level code above uses the builtin map
+from ._lax_control_flow import map  # noqa: E402, F401, A004  (jax.lax.map)
+from ._lax_conv import *  # noqa: E402, F403 (convolutions: functrans/_lax_conv.py)
 from ._lax_special import (  # noqa: E402, F401 (special functions: functrans/_lax_special.py)
     bessel_i0e,
     bessel_i1e,
@@ -764,7 +768,3 @@ from ._lax_special import (  # noqa: E402, F401 (special functions: functrans/_l
     random_gamma_grad,
     zeta,
 )
-
-# last, because the module-level code above uses the builtin map
-from ._lax_control_flow import map  # noqa: E402, F401, A004  (jax.lax.map)
-from ._lax_conv import *  # noqa: E402, F403 (convolutions: functrans/_lax_conv.py)

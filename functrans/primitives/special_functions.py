@@ -151,7 +151,7 @@ def betainc(m, a, b, x, eps: float, max_iter: int):
     bad = m.isnan(a) | m.isnan(b) | m.isnan(x) | (a <= 0.0) | (b <= 0.0) | (x <= 0.0)
     a_s, b_s = m.where(bad, m.full_like(a, 1.0), a), m.where(bad, m.full_like(b, 1.0), b)
     x_s = m.where(bad, m.full_like(x, 0.5), x)
-    zero, one = m.full_like(a, 0.0), m.full_like(a, 1.0)
+    one = m.full_like(a, 1.0)
     # f = 1 / (1 + d1 / (1 + d2 / ...)): the first step (numerator 1) leaves C = 1/tiny,
     # D = 1 and f = 1, then d1 = -(a + b) x / (a + 1).
     c, d, delta = _betainc_step(m, -(a_s + b_s) * x_s / (a_s + 1.0), one / tiny, one, tiny)
