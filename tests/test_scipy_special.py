@@ -198,6 +198,9 @@ SPECIAL = {  # name -> args
     "erfcx": (SPECIAL_X,), "exp1": (np.abs(SPECIAL_X),), "expi": (SPECIAL_X,),
     "boxcox": (np.array([0.5, 2.0, 3.0, 7.0]), np.array([0.0, 0.5, -1.0, 2.0])),
     "boxcox1p": (np.array([-0.5, 2.0, 3.0, 7.0]), np.array([0.0, 0.5, -1.0, 2.0])),
+    "spence": (np.array([0.0, 1e-4, 0.1, 0.5, 0.7, 1.0, 1.5, 2.0, 2.5, 5.0, 30.0, 1e3]),),
+    "expn": (np.array([0, 1, 2, 3, 5, 10, 40, 2, 3, 1, 7, 50]),
+             np.array([0.5, 0.3, 1e-3, 1.0, 0.9, 0.2, 0.5, 1.01, 3.0, 10.0, 50.0, 2.0])),
 }
 
 
@@ -208,6 +211,16 @@ def test_special_functions_vs_scipy_and_jax_float64(name):
         got = np.asarray(getattr(fss, name)(*args))
         np.testing.assert_allclose(got, getattr(ss, name)(*args), rtol=5e-14 * 100)
         np.testing.assert_allclose(got, np.asarray(getattr(jss, name)(*args)), rtol=1e-9)
+
+
+def test_special_edge_values_match_scipy():
+    with x64_mode(True):
+        x = np.array([-1.0, 0.0])
+        np.testing.assert_allclose(np.asarray(fss.spence(x)), ss.spence(x))
+        n, x = np.array([0, 1, 2, 4, -1, 2]), np.array([0.0, 0.0, 0.0, 0.0, 1.0, -1.0])
+        np.testing.assert_allclose(np.asarray(fss.expn(n, x)), ss.expn(n, x))
+        np.testing.assert_allclose(np.asarray(fss.exp1(np.array([0.0, -1.0]))),
+                                   ss.exp1(np.array([0.0, -1.0])))
 
 
 def test_special_functions_jit_equals_eager():

@@ -1,6 +1,6 @@
 """More of ``functrans.scipy.special`` (re-exported by ``special``): the incomplete gamma and
 beta functions, the modified Bessel functions of order 0 and 1, erfcx, exp1/expi, the
-Box-Cox transforms, comb and the Bernoulli numbers. Built from functrans.lax (the
+Box-Cox transforms, comb, the Bernoulli numbers, expn and spence. Built from functrans.lax (the
 special-function primitives of ``primitives/special_functions.py``) and functrans.numpy.
 
 Example::
@@ -315,3 +315,102 @@ def bernoulli(n: int):
         numbers.append(Fraction(1) if m == 0 else -sum(
             math.comb(m + 1, j) * numbers[j] for j in range(m)) / (m + 1))
     return fnp.asarray(np.array([float(b) for b in numbers]), dtype=fnp.result_type(float))
+
+
+def _li2_small(y):
+    """The dilogarithm sum_k y^k / k^2 for |y| <= 1/2 (48 terms: below 1e-16)."""
+    acc, power = fnp.zeros_like(y), fnp.ones_like(y)
+    for k in range(1, 49):
+        power = power * y
+        acc = acc + power / (k * k)
+    return acc
+
+
+def _li2_negative(y):
+    """Li2(y) for -1 <= y <= 0: the series, or Landen's identity
+    Li2(y) = -Li2(y / (y - 1)) - log(1 - y)^2 / 2 below -1/2."""
+    far = y < -0.5
+    near = fnp.where(far, 0.0, y)
+    yf = fnp.where(far, y, -1.0)
+    log1m = fnp.log1p(-yf)
+    return fnp.where(far, -_li2_small(yf / (yf - 1)) - 0.5 * log1m * log1m, _li2_small(near))
+
+
+def spence(x):
+    """Spence's function int_1^x log(t) / (1 - t) dt = Li2(1 - x), x >= 0
+    (``jax.scipy.special.spence``; NaN for x < 0).
+
+    Args:
+      x: array.
+    Returns:
+      float array; spence(1) = 0, spence(0) = pi^2 / 6.
+    Example:
+      ``special.spence(2.0)  # -pi**2 / 12``
+    """
+    (x,) = _inexact(x)
+    y = 1 - x  # Li2(y), y <= 1
+    pi2_6 = math.pi ** 2 / 6
+    upper = y > 0.5  # Li2(y) = pi^2/6 - log(y) log(1 - y) - Li2(1 - y), 1 - y = x < 1/2
+    yu = fnp.where(upper & (x > 0), y, 0.75)
+    li_upper = pi2_6 - fnp.log(yu) * fnp.log1p(-yu) - _li2_small(1 - yu)
+    below = y < -1  # Li2(y) = -pi^2/6 - log(-y)^2 / 2 - Li2(1/y), 1/y in (-1, 0)
+    yb = fnp.where(below, y, -2.0)
+    lb = fnp.log(-yb)
+    li_below = -pi2_6 - 0.5 * lb * lb - _li2_negative(1 / yb)
+    mid = fnp.where(upper | below, 0.0, y)
+    li_mid = fnp.where(mid < 0, _li2_negative(fnp.minimum(mid, 0.0)),
+                       _li2_small(fnp.maximum(mid, 0.0)))
+    out = fnp.where(upper, li_upper, fnp.where(below, li_below, li_mid))
+    out = fnp.where(x == 0, pi2_6, out)
+    return fnp.where(x < 0, np.nan, out).astype(x.dtype)
+
+
+def _expn_series(n, x):
+    """E_n(x) for 0 < x <= 1 (DLMF 8.19.8): the power series, whose k = n - 1 term is
+    (-x)^(n-1) / (n-1)! (psi(n) - log x)."""
+    acc, term = fnp.zeros_like(x), fnp.ones_like(x)  # term = (-x)^k / k!
+    for k in range(30):
+        if k:
+            term = -term * x / k
+        skip = n - 1 == k
+        acc = acc - fnp.where(skip, 0.0, term / fnp.where(skip, 1.0, k - n + 1))
+    nm1 = n - 1
+    sign = fnp.where(fnp.remainder(nm1, 2) == 0, 1.0, -1.0)
+    special_term = sign * fnp.exp(nm1 * fnp.log(x) - lax.lgamma(n)) * (lax.digamma(n)
+                                                                       - fnp.log(x))
+    return acc + special_term
+
+
+def _expn_cf(n, x, terms: int):
+    """E_n(x) for x > 1: e^-x / (x + n - 1 n / (x + n + 2 - 2 (n + 1) / (x + n + 4 - ...))),
+    evaluated from its tail."""
+    tail = fnp.zeros_like(x)
+    for k in range(terms, 0, -1):
+        tail = k * (n + k - 1) / (x + n + 2 * k - tail)
+    return fnp.exp(-x) / (x + n - tail)
+
+
+def expn(n, x):
+    """The generalized exponential integral E_n(x) = int_1^inf e^(-x t) / t^n dt for integer
+    n >= 0, x >= 0 (``jax.scipy.special.expn``).
+
+    Args:
+      n: non-negative integer orders (array); x: array; broadcast together.
+    Returns:
+      float array (NaN for n < 0 or x < 0; inf at x = 0 for n <= 1, 1 / (n - 1) above).
+    Example:
+      ``special.expn(2, 1.0)  # 0.14849...``
+    """
+    n, x = _inexact(n, x)
+    small = x <= 1
+    xs = fnp.where(small & (x > 0), x, 0.5)
+    ns = fnp.where(n >= 1, n, 1.0)
+    series = _expn_series(ns, xs)
+    xl = fnp.where(small, 2.0, x)
+    cf = _expn_cf(ns, xl, 120 if _is_f64(x) else 50)
+    out = fnp.where(small, series, cf)
+    out = fnp.where(n == 0, fnp.exp(-x) / x, out)
+    at0 = fnp.where(n <= 1, np.inf, 1 / fnp.where(n <= 1, 2.0, n - 1))
+    out = fnp.where(x == 0, at0, out)
+    bad = (n < 0) | (x < 0) | (n != fnp.floor(n))
+    return fnp.where(bad, np.nan, out).astype(x.dtype)

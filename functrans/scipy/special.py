@@ -373,10 +373,12 @@ from ._special_more import (  # noqa: E402, F401 (re-export: functrans/scipy/_sp
     erfcx,
     exp1,
     expi,
+    expn,
     gammainc,
     gammaincc,
     i0,
     i0e,
     i1,
     i1e,
+    spence,
 )
