@@ -326,3 +326,40 @@ def test_stats_cdfs_under_jit_and_grad():
     g = ft.grad(lambda a: fnp.sum(fst.gamma.cdf(x, a)))(np.float32(1.5))
     jg = jax.grad(lambda a: jnp.sum(jst.gamma.cdf(x, a)))(np.float32(1.5))
     np.testing.assert_allclose(float(g), float(jg), rtol=1e-4)
+
+
+# ---- gaussian_kde -------------------------------------------------------------------------------
+
+
+def test_gaussian_kde_vs_scipy_float64():
+    rng = np.random.default_rng(0)
+    data1, data2, w = rng.normal(size=30), rng.normal(size=(2, 40)), rng.uniform(size=40)
+    pts1, pts2 = np.linspace(-3, 3, 7), rng.normal(size=(2, 5))
+    with x64_mode(True):
+        for bw in (None, "silverman", 0.3):
+            k, s = fst.gaussian_kde(data1, bw), sst.gaussian_kde(data1, bw)
+            np.testing.assert_allclose(np.asarray(k(pts1)), s(pts1), rtol=1e-12)
+            np.testing.assert_allclose(np.asarray(k.logpdf(pts1)), s.logpdf(pts1), rtol=1e-12)
+        k, s = fst.gaussian_kde(data2, weights=w), sst.gaussian_kde(data2, weights=w)
+        np.testing.assert_allclose(np.asarray(k.pdf(pts2)), s.pdf(pts2), rtol=1e-12)
+        np.testing.assert_allclose(float(k.integrate_gaussian([0.1, 0.2], np.eye(2))),
+                                   s.integrate_gaussian([0.1, 0.2], np.eye(2)), rtol=1e-12)
+        k3, s3 = fst.gaussian_kde(data2[:, :10]), sst.gaussian_kde(data2[:, :10])
+        np.testing.assert_allclose(float(k.integrate_kde(k3)), s.integrate_kde(s3), rtol=1e-12)
+        k1, s1 = fst.gaussian_kde(data1), sst.gaussian_kde(data1)
+        np.testing.assert_allclose(float(k1.integrate_box_1d(-1.0, 0.5)),
+                                   s1.integrate_box_1d(-1.0, 0.5), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"\[gaussian_kde\].*weights"):
+        fst.gaussian_kde(data2, weights=w[:5])
+
+
+def test_gaussian_kde_is_a_pytree_and_resamples():
+    rng = np.random.default_rng(1)
+    data = rng.normal(size=(2, 40)).astype(np.float32)
+    k = fst.gaussian_kde(data)
+    got = ft.jit(lambda kde, p: kde.logpdf(p))(k, data[:, :3])
+    np.testing.assert_allclose(np.asarray(got),
+                               np.asarray(jst.gaussian_kde(data).logpdf(data[:, :3])), rtol=1e-5)
+    r = np.asarray(k.resample(ft.random.key(0), (4000,)))
+    assert r.shape == (2, 4000)
+    np.testing.assert_allclose(r.mean(1), data.mean(1), atol=0.1)  # mean of the mixture

@@ -342,3 +342,4 @@ gamma.logcdf, gamma.logsf = _more._log_of(_more.gamma_cdf), _more._log_of(_more.
 beta.cdf, beta.sf = _more.beta_cdf, _more.beta_sf
 beta.logcdf, beta.logsf = _more._log_of(_more.beta_cdf), _more._log_of(_more.beta_sf)
 poisson.cdf = _more.poisson_cdf
+from ._kde import gaussian_kde  # noqa: E402, F401
