@@ -367,3 +367,21 @@ def test_gaussian_kde_is_a_pytree_and_resamples():
     r = np.asarray(k.resample(ft.random.key(0), (4000,)))
     assert r.shape == (2, 4000)
     np.testing.assert_allclose(r.mean(1), data.mean(1), atol=0.1)  # mean of the mixture
+
+
+def test_rankdata_and_mode_vs_scipy_and_jax():
+    a = np.array([3.0, 1, 3, 2, 5, 1, 3])
+    b = np.array([[1, 2, 2, 5], [3, 3, 1, 1], [4, 4, 4, 0]])
+    for method in ("average", "min", "max", "dense", "ordinal"):
+        got = fst.rankdata(a, method)
+        assert got.dtype == jst.rankdata(a, method).dtype
+        np.testing.assert_array_equal(np.asarray(got), sst.rankdata(a, method))
+        np.testing.assert_array_equal(np.asarray(fst.rankdata(b, method, axis=1)),
+                                      sst.rankdata(b, method, axis=1))
+    assert np.isnan(np.asarray(fst.rankdata(np.array([1.0, np.nan, 2.0])))).all()
+    for kw in (dict(axis=1), dict(axis=0, keepdims=True), dict(axis=None)):
+        got, want = fst.mode(b, **kw), jst.mode(b, **kw)
+        np.testing.assert_array_equal(np.asarray(got.mode), np.asarray(want.mode))
+        np.testing.assert_array_equal(np.asarray(got.count), np.asarray(want.count))
+    with pytest.raises(ValueError, match=r"\[rankdata\]"):
+        fst.rankdata(a, "bogus")

@@ -1,7 +1,7 @@
 """More of ``functrans.scipy.stats`` (attached by ``stats``): the CDFs built on the incomplete
 gamma and beta functions (gamma, beta, poisson, chi2) and the distributions chi2, gennorm,
 geom, gumbel_l, gumbel_r, pareto, truncnorm, vonmises, wrapcauchy, nbinom, betabinom,
-multinomial, plus ``sem``. Signatures as ``jax.scipy.stats``.
+multinomial, plus ``sem``, ``mode`` and ``rankdata``. Signatures as ``jax.scipy.stats``.
 
 Example::
 
@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import math
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import numpy as np
 
+from .. import lax
 from .. import numpy as fnp
 from ..numpy._util import promote_dtypes_inexact
 from . import special as sp
@@ -336,3 +338,94 @@ def sem(a, axis: int | None = 0, ddof: int = 1, nan_policy: str = "propagate", *
         raise ValueError(f"[sem] nan_policy must be 'propagate' or 'omit', got {nan_policy!r}")
     n = a.size if axis is None else a.shape[axis]
     return fnp.std(a, axis=axis, ddof=ddof, keepdims=keepdims) / math.sqrt(n)
+
+
+# ---- rank statistics ------------------------------------------------------------------------
+
+class ModeResult(NamedTuple):
+    mode: object
+    count: object
+
+
+def _run_bounds(sorted_last):
+    """For values sorted along the last axis: the index where each element's run of equal
+    values starts and where it ends."""
+    n = sorted_last.shape[-1]
+    idx = fnp.broadcast_to(fnp.arange(n), sorted_last.shape)
+    new = fnp.concatenate([fnp.ones(sorted_last.shape[:-1] + (1,), bool),
+                           sorted_last[..., 1:] != sorted_last[..., :-1]], axis=-1)
+    last = fnp.concatenate([new[..., 1:], fnp.ones(sorted_last.shape[:-1] + (1,), bool)],
+                           axis=-1)
+    start = lax.cummax(fnp.where(new, idx, 0), axis=sorted_last.ndim - 1)
+    end = lax.cummin(fnp.where(last, idx, n), axis=sorted_last.ndim - 1, reverse=True)
+    return new, start, end
+
+
+def mode(a, axis: int | None = 0, nan_policy: str = "propagate", keepdims: bool = False):
+    """The most frequent value along ``axis`` (the smallest among ties) and its count
+    (``jax.scipy.stats.mode``).
+
+    Args:
+      a: array; axis: the axis (None: the flattened array); nan_policy: 'propagate';
+      keepdims: keep the reduced axis.
+    Returns:
+      ModeResult(mode, count).
+    Example:
+      ``stats.mode(fnp.array([1, 2, 2, 3]))  # ModeResult(mode=2, count=2)``
+    """
+    if nan_policy != "propagate":
+        raise NotImplementedError(f"[mode] only nan_policy='propagate' is supported, got "
+                                  f"{nan_policy!r}")
+    a = fnp.asarray(a)
+    if axis is None:
+        a, axis = fnp.ravel(a), 0
+    axis = axis % max(a.ndim, 1)
+    x = fnp.sort(fnp.moveaxis(a, axis, -1), axis=-1)
+    _, start, end = _run_bounds(x)
+    counts = end - start + 1
+    best = fnp.argmax(counts, axis=-1)[..., None]  # the first maximal run: the smallest value
+    value = fnp.take_along_axis(x, best, axis=-1)[..., 0]
+    count = fnp.take_along_axis(counts, best, axis=-1)[..., 0].astype(fnp.int32)
+    if keepdims:
+        value, count = fnp.expand_dims(value, axis), fnp.expand_dims(count, axis)
+    return ModeResult(value, count)
+
+
+def rankdata(a, method: str = "average", *, axis: int | None = None,
+             nan_policy: str = "propagate"):
+    """Ranks (from 1) of the data, ties resolved by ``method``
+    (``jax.scipy.stats.rankdata``).
+
+    Args:
+      a: array; method: 'average', 'min', 'max', 'dense' or 'ordinal'; axis: rank along
+      this axis (None: the flattened array); nan_policy: 'propagate' (NaN in, NaN ranks out).
+    Returns:
+      float ranks (the default float dtype), as JAX.
+    Example:
+      ``stats.rankdata(fnp.array([3.0, 1.0, 3.0, 2.0]))  # [3.5, 1, 3.5, 2]``
+    """
+    if method not in ("average", "min", "max", "dense", "ordinal"):
+        raise ValueError(f"[rankdata] unknown method {method!r}: use 'average', 'min', "
+                         "'max', 'dense' or 'ordinal'")
+    if nan_policy != "propagate":
+        raise NotImplementedError(f"[rankdata] only nan_policy='propagate' is supported, "
+                                  f"got {nan_policy!r}")
+    a = fnp.asarray(a)
+    if axis is None:
+        return rankdata(fnp.ravel(a), method, axis=0)
+    axis = axis % a.ndim
+    x = fnp.moveaxis(a, axis, -1)
+    order = fnp.argsort(x, axis=-1, stable=True)
+    inverse = fnp.argsort(order, axis=-1, stable=True)
+    sorted_x = fnp.take_along_axis(x, order, axis=-1)
+    new, start, end = _run_bounds(sorted_x)
+    by_method = {"ordinal": lambda: lax.cummax(fnp.broadcast_to(
+                     fnp.arange(x.shape[-1]), x.shape), axis=x.ndim - 1) + 1,
+                 "min": lambda: start + 1, "max": lambda: end + 1,
+                 "dense": lambda: fnp.cumsum(new, axis=-1),
+                 "average": lambda: (start + end) / 2.0 + 1}
+    ranks = fnp.take_along_axis(by_method[method](), inverse, axis=-1)
+    ranks = ranks.astype(fnp.result_type(float))  # float ranks for every method, as JAX
+    if a.dtype.kind in "fc":
+        ranks = fnp.where(fnp.any(fnp.isnan(x), axis=-1, keepdims=True), np.nan, ranks)
+    return fnp.moveaxis(ranks, -1, axis)
