@@ -1,5 +1,7 @@
 """``functrans.scipy.special`` (as ``jax.scipy.special``), built from the special-function
-primitives (erf, erfc, erf_inv, lgamma, digamma) and elementwise ones.
+primitives (erf, erfc, erf_inv, lgamma, digamma; igamma, igammac, betainc, bessel_i0e/i1e)
+and elementwise ones. The incomplete gamma/beta, Bessel, exponential-integral, Box-Cox,
+comb, bernoulli and spence functions live in ``_special_more.py`` (re-exported here).
 
 Example::
 
