@@ -30,7 +30,7 @@ NO_FINITE_DIFFERENCES = {"rem"}
 # The NaN fill of out-of-bounds windows makes central differences NaN (jvp/vjp give 0 there).
 NO_FINITE_DIFFERENCES |= {"gather_fill"}
 # Only first derivatives available (the second needs a rule that does not exist yet).
-FIRST_ORDER_ONLY = {"lgamma"}
+FIRST_ORDER_ONLY = {"lgamma", "igamma"}  # igamma's a-derivative has none (as in JAX)
 # JAX oracles that jax.jvp cannot differentiate as written in op_records (raw primitive
 # binds, or lax.clamp with rank-0 bounds): the same math through differentiable JAX calls.
 JAX_DIFFERENTIABLE = {

@@ -18,5 +18,6 @@ from . import (  # noqa: F401  # noqa: F401
     shapes,
     sorting,
     special,
+    special_functions,
     windowed,
 )

@@ -39,8 +39,8 @@ def _digamma64(x):
     reflect = x < 0.5
     z = np.where(reflect, 1 - x, x)
     acc = np.zeros_like(z)
-    for _ in range(6):  # recurrence psi(z) = psi(z + 1) - 1/z until z >= 6
-        small = z < 6
+    for _ in range(12):  # recurrence psi(z) = psi(z + 1) - 1/z until z >= 12 (the series
+        small = z < 12  # below then has a relative error under 1e-15)
         acc -= np.where(small, 1 / z, 0)
         z = np.where(small, z + 1, z)
     w = 1 / (z * z)

@@ -1,5 +1,7 @@
 """``functrans.scipy.special`` (as ``jax.scipy.special``), built from the special-function
-primitives (erf, erfc, erf_inv, lgamma, digamma) and elementwise ones.
+primitives (erf, erfc, erf_inv, lgamma, digamma; igamma, igammac, betainc, bessel_i0e/i1e)
+and elementwise ones. The incomplete gamma/beta, Bessel, exponential-integral, Box-Cox,
+comb, bernoulli and spence functions live in ``_special_more.py`` (re-exported here).
 
 Example::
 
@@ -362,3 +364,23 @@ def kl_div(p, q):
     both = (p > 0) & (q > 0)
     val = rel_entr(p, q) - p + q
     return fnp.where(both | ((p == 0) & (q >= 0)), val, np.inf).astype(p.dtype)
+
+
+from ._special_more import (  # noqa: E402, F401 (re-export: functrans/scipy/_special_more.py)
+    bernoulli,
+    betainc,
+    boxcox,
+    boxcox1p,
+    comb,
+    erfcx,
+    exp1,
+    expi,
+    expn,
+    gammainc,
+    gammaincc,
+    i0,
+    i0e,
+    i1,
+    i1e,
+    spence,
+)

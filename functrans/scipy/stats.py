@@ -317,3 +317,31 @@ def _poisson_logpmf(k, mu, loc=0):
 
 poisson = SimpleNamespace(
     logpmf=_poisson_logpmf, pmf=lambda k, mu, loc=0: fnp.exp(_poisson_logpmf(k, mu, loc)))
+
+
+# ---- CDFs on the incomplete gamma/beta functions, and more distributions (_stats_more.py) ---
+from . import _stats_more as _more  # noqa: E402
+from ._stats_more import (  # noqa: E402, F401 (re-export)
+    betabinom,
+    chi2,
+    gennorm,
+    geom,
+    gumbel_l,
+    gumbel_r,
+    mode,
+    multinomial,
+    nbinom,
+    pareto,
+    rankdata,
+    sem,
+    truncnorm,
+    vonmises,
+    wrapcauchy,
+)
+
+gamma.cdf, gamma.sf = _more.gamma_cdf, _more.gamma_sf
+gamma.logcdf, gamma.logsf = _more._log_of(_more.gamma_cdf), _more._log_of(_more.gamma_sf)
+beta.cdf, beta.sf = _more.beta_cdf, _more.beta_sf
+beta.logcdf, beta.logsf = _more._log_of(_more.beta_cdf), _more._log_of(_more.beta_sf)
+poisson.cdf = _more.poisson_cdf
+from ._kde import gaussian_kde  # noqa: E402, F401

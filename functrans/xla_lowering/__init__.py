@@ -25,6 +25,7 @@ from . import (  # noqa: F401  # noqa: F401
     shapes,
     sorting,
     special,
+    special_functions,
 )
 from .runtime import compiled, default_device, devices, platform  # noqa: F401
 
