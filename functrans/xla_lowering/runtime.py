@@ -158,6 +158,11 @@ class Executable:
         dev = self.device
         return [Array(None, a, b, dev) for a, b in zip(self.out_avals, outs)]  # noqa: B905
 
+    def call_one(self, bufs: list) -> Array:
+        """``call_on_buffers`` of a program with one output: that output."""
+        out = self.loaded.execute_sharded(bufs).consume_with_handlers(self.handlers)[0]
+        return Array(None, self.out_avals[0], out, self.device)
+
     def __call__(self, *args) -> list[Array]:
         device = self.device
         bufs = self.execute([input_buffer(a, device) for a in args])
@@ -276,6 +281,9 @@ class _CallbackExecutable(Executable):
         results = self.loaded.execute_sharded(buffers, with_tokens=True)
         _in_flight[:] = [*_in_flight[-15:], results.consume_token()]
         return results.consume_with_handlers(self.handlers)
+
+    def call_one(self, bufs: list) -> Array:
+        return self.call_on_buffers(bufs)[0]
 
     def call_on_buffers(self, bufs: list) -> list[Array]:
         outs = self.execute(bufs)
