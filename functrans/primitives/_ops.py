@@ -15,7 +15,6 @@ from ..core.array import Array, aval_of
 from ..core.ir import ShapedArray
 from ..core.trace import Tracer, bind, bind1
 
-
 _primitives: dict = {}
 
 
