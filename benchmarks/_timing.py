@@ -1,4 +1,11 @@
-"""Timing helpers shared by the benchmark scripts: best-of-N per-call latency."""
+"""Timing helpers shared by the benchmark scripts.
+
+Every ``bench_*.py`` exposes ``results() -> list[dict]``, one dict per workload with keys
+``workload`` (str), ``ours`` and ``jax`` (median seconds per call, from
+``paired_median``'s interleaved rounds), ``spread`` (str like "±3%"), ``target`` (the
+functrans/JAX ratio to meet, or None) and optionally ``note`` (str); ``result`` builds
+one, ``print_results`` prints them (each script's ``main()``).
+"""
 
 from __future__ import annotations
 

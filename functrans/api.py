@@ -321,16 +321,23 @@ def _signature(args, kwargs, static_nums, static_names, bufs: list) -> tuple:
     for i, a in enumerate(args):
         if i in static_nums:
             sig.append(a)
+        elif type(a) is Array and a._buf is not None:  # inline: the common case
+            sig.append(a.aval)
+            bufs.append(a._buf)
         else:
             _sig_of(a, sig, bufs)
     if kwargs:
         names = sorted(kwargs)
         sig.append(tuple(names))
         for k in names:
+            v = kwargs[k]
             if k in static_names:
-                sig.append(kwargs[k])
+                sig.append(v)
+            elif type(v) is Array and v._buf is not None:
+                sig.append(v.aval)
+                bufs.append(v._buf)
             else:
-                _sig_of(kwargs[k], sig, bufs)
+                _sig_of(v, sig, bufs)
     return tuple(sig)
 
 
