@@ -5,7 +5,8 @@ per-example ``jit(grad)`` calls. Also checks the results agree. On a CPU the vma
 version is memory-bound: it materializes a (batch, 784, 256) gradient, which the loop
 never holds at once (JAX shows the same).
 
-Run: /tmp/jaxprobe/bin/python benchmarks/bench_per_example.py
+Run: .venv/bin/python benchmarks/bench_per_example.py
+Target (issue 14): batch 256 <= 0.7x JAX.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
-from _timing import fmt, per_call, row  # noqa: E402
+from _timing import fmt, paired_median, per_call, print_results, result  # noqa: E402
 
 import functrans as ft  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
@@ -52,33 +53,44 @@ def check_close(ours, theirs):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=2e-4, atol=2e-4)
 
 
-def main() -> None:
+def results(batches=(64, 256), loop: bool = False) -> list[dict]:
+    """Every workload of this script (the shared ``results()`` interface)."""
     rng = np.random.default_rng(0)
     params = init(rng)
     ft_loss, jx_loss = make_loss(fnp, fnp.tanh), make_loss(jnp, jnp.tanh)
     ft_pe = ft.jit(ft.vmap(ft.grad(ft_loss), in_axes=(None, 0, 0)))
     jx_pe = jax.jit(jax.vmap(jax.grad(jx_loss), in_axes=(None, 0, 0)))
-    ft_one = ft.jit(ft.grad(ft_loss))
-    ft_params = ft.device_put(params)
-    jx_params = jax.device_put(params)
-    for batch in (64, 256):
+    ft_params, jx_params = ft.device_put(params), jax.device_put(params)
+    out = []
+    for batch in batches:
         x = rng.standard_normal((batch, 784)).astype(np.float32)
         y = rng.standard_normal((batch, 10)).astype(np.float32)
-        fx, fy, jxx, jy = ft.device_put(x), ft.device_put(y), jax.device_put(x), \
-            jax.device_put(y)
+        fx, fy, jxx, jy = ft.device_put((x, y)) + jax.device_put((x, y))
         check_close(block(ft_pe(ft_params, fx, fy)), block(jx_pe(jx_params, jxx, jy)))
-        n = 20 if batch == 64 else 5
-        ours = per_call(lambda: block(ft_pe(ft_params, fx, fy)), n, 5)  # noqa: B023
-        theirs = per_call(lambda: block(jx_pe(jx_params, jxx, jy)), n, 5)  # noqa: B023
-        print(row(f"jit(vmap(grad)) MLP 784-256-10, batch {batch}", ours, theirs))
-        xs = [ft.device_put(x[i]) for i in range(batch)]
-        ys = [ft.device_put(y[i]) for i in range(batch)]
+        ours, theirs, spread = paired_median(
+            lambda: block(ft_pe(ft_params, fx, fy)),  # noqa: B023
+            lambda: block(jx_pe(jx_params, jxx, jy)), 10 if batch == 64 else 3, 7)  # noqa: B023
+        out.append(result(f"jit(vmap(grad)) MLP 784-256-10, batch {batch}", ours, theirs,
+                          spread, 0.7 if batch == 256 else None))
+        if loop:
+            _print_loop(ft_loss, ft_params, x, y, ours)
+    return out
 
-        def loop():
-            return block([ft_one(ft_params, a, b) for a, b in zip(xs, ys, strict=True)])
-        loop_t = per_call(loop, 2, 3)
-        print(f"{'  Python loop of jit(grad), same batch':<44} functrans {fmt(loop_t)}   "
-              f"vmap speedup {loop_t / ours:6.1f}x")
+
+def _print_loop(ft_loss, ft_params, x, y, ours) -> None:
+    ft_one = ft.jit(ft.grad(ft_loss))
+    xs = [ft.device_put(row) for row in x]
+    ys = [ft.device_put(row) for row in y]
+
+    def loop():
+        return block([ft_one(ft_params, a, b) for a, b in zip(xs, ys, strict=True)])
+    loop_t = per_call(loop, 2, 3)
+    print(f"  Python loop of jit(grad), batch {len(x)}: functrans {fmt(loop_t)}   "
+          f"vmap speedup {loop_t / ours:6.1f}x")
+
+
+def main() -> None:
+    print_results(results(loop=True))
 
 
 if __name__ == "__main__":

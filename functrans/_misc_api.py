@@ -48,6 +48,7 @@ def clear_caches() -> None:
     for jitted in list(Jitted.instances):
         jitted.cache.clear()
         jitted.fast_cache.clear()
+        jitted.tree_cache.clear()
 
 
 def _is_hoisted(c) -> bool:

@@ -215,7 +215,11 @@ class Jitted:
         # the argument avals alone (the pytree structure is then implied).
         self.fast_cache: dict = {}
         self.simple = not (self.static.nums or self.static.names or self.donate_argnums)
-        self.fast_epoch = config.epoch  # fast_cache holds entries made under this config
+        # Second fast path: pytrees of Arrays, keyword and static arguments; keyed by the
+        # call's signature (``_signature``). Not with donation or negative static_argnums.
+        self.tree_cache: dict = {}
+        self.tree_ok = not self.donate_argnums and all(n >= 0 for n in self.static.nums)
+        self.fast_epoch = config.epoch  # fast caches hold entries made under this config
         Jitted.instances.add(self)
 
     def _entry(self, args, kwargs):
@@ -251,18 +255,33 @@ class Jitted:
             outs = self._execute(entry, leaves)
             if _config_values["jax_debug_nans"] or _config_values["jax_debug_infs"]:
                 _check_outputs(entry, leaves, outs)
-            elif self.simple and not kwargs and len(leaves) == len(args):
-                self._remember_fast(args, entry)
+            else:
+                self._remember_fast(args, kwargs, leaves, entry)
         else:
             outs = bind(jit_p, *tracer_consts, *leaves, jaxpr=entry.closed, name=entry.name)
         return tree_unflatten(entry.out_tree, outs)
 
-    def _remember_fast(self, args, entry):
+    def _remember_fast(self, args, kwargs, leaves, entry):
+        """After a slow call: let the hot paths find ``entry`` for calls like this one."""
         if self.fast_epoch != config.epoch:  # an option changed: older entries may be stale
             self.fast_cache.clear()
+            self.tree_cache.clear()
             self.fast_epoch = config.epoch
-        if all(type(a) is Array for a in args) and entry.exe is not None:
-            self.fast_cache[tuple(a.aval for a in args)] = entry
+        if entry.exe is None:
+            return
+        if self.simple and not kwargs and len(leaves) == len(args) and \
+                all(type(a) is Array for a in args):
+            key = args[0].aval if len(args) == 1 else tuple([a.aval for a in args])
+            self.fast_cache[key] = entry
+        elif self.tree_ok:
+            bufs: list = []
+            try:
+                sig = _signature(args, kwargs, self.static.nums, self.static.names, bufs)
+                hash(sig)
+            except (_NotFast, TypeError):
+                return
+            if len(bufs) == len(leaves):
+                self.tree_cache[sig] = entry
 
     def _execute(self, entry, leaves):
         device = _device_of_args(leaves)
@@ -288,6 +307,69 @@ class Jitted:
         return self._entry(args, kwargs)[0].closed
 
 
+class _NotFast(Exception):
+    """A call the signature hot path does not handle (the slow path takes it)."""
+
+
+def _signature(args, kwargs, static_nums, static_names, bufs: list) -> tuple:
+    """A hashable key for a call whose dynamic leaves are all Arrays with device buffers
+    (appended to ``bufs`` in flattening order): the number of positional arguments, then
+    per argument either its value (static) or a token stream of its pytree (containers
+    as (type, length) or dict keys, Arrays as avals). Raises ``_NotFast`` for anything
+    else (NumPy arrays, Python scalars, custom pytree nodes, host-only Arrays)."""
+    sig = [len(args)]
+    for i, a in enumerate(args):
+        if i in static_nums:
+            sig.append(a)
+        elif type(a) is Array and a._buf is not None:  # inline: the common case
+            sig.append(a.aval)
+            bufs.append(a._buf)
+        else:
+            _sig_of(a, sig, bufs)
+    if kwargs:
+        names = sorted(kwargs)
+        sig.append(tuple(names))
+        for k in names:
+            v = kwargs[k]
+            if k in static_names:
+                sig.append(v)
+            elif type(v) is Array and v._buf is not None:
+                sig.append(v.aval)
+                bufs.append(v._buf)
+            else:
+                _sig_of(v, sig, bufs)
+    return tuple(sig)
+
+
+def _sig_of(x, sig: list, bufs: list) -> None:
+    t = type(x)
+    if t is Array:
+        if x._buf is None:
+            raise _NotFast
+        sig.append(x.aval)
+        bufs.append(x._buf)
+        return
+    if t is dict:
+        keys = sorted(x)
+        sig.append(tuple(keys))
+        children = [x[k] for k in keys]
+    elif t is tuple or t is list:
+        sig.append(t)
+        sig.append(len(x))
+        children = x
+    elif x is None:
+        sig.append(None)
+        return
+    else:
+        raise _NotFast
+    for c in children:
+        if type(c) is Array and c._buf is not None:
+            sig.append(c.aval)
+            bufs.append(c._buf)
+        else:
+            _sig_of(c, sig, bufs)
+
+
 def _check_outputs(entry, leaves, outs) -> None:
     """debug_nans/debug_infs on a jit call's outputs: on a hit, re-run the function op by
     op (eagerly, every primitive checked) to name the primitive that produced it."""
@@ -303,6 +385,11 @@ _DEFAULT: list = [None]  # the default device, filled on first use
 def _on_default(args) -> bool:
     dev = _DEFAULT[0]
     return all(a._dev is dev for a in args)
+
+
+def _on_default_bufs(bufs) -> bool:
+    dev = _DEFAULT[0]
+    return all(runtime.device_of(b) == dev for b in bufs)
 
 
 def _device_of_args(leaves):
@@ -351,21 +438,43 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
         raise TypeError(f"[jit] expected a function, got {type(fun).__name__}")
     impl = Jitted(fun, static_argnums, static_argnames, donate_argnums)
     fast_cache, simple, slow_call = impl.fast_cache, impl.simple, impl.__call__
+    tree_cache, tree_ok = impl.tree_cache, impl.tree_ok
+    static_nums, static_names = impl.static.nums, impl.static.names
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
-        if _state.trace is eval_trace and simple and not kwargs and \
-                impl.fast_epoch == config.epoch:
+        if _state.trace is not eval_trace or impl.fast_epoch != config.epoch:
+            return slow_call(*args, **kwargs)
+        if simple and not kwargs:
             # The hot path: Arrays with device buffers on the default device, seen before.
             # (A host-only Array has _buf None, which execution rejects with a TypeError
             # before running anything; then the slow path transfers it.)
             try:
-                entry = fast_cache[tuple([a.aval for a in args])]
+                if len(args) == 1:  # keyed by the aval itself
+                    entry = fast_cache[args[0].aval]
+                    bufs = [args[0]._buf]
+                else:
+                    entry = fast_cache[tuple([a.aval for a in args])]
+                    bufs = [a._buf for a in args]
                 if not runtime.placed_off_default or _on_default(args):
-                    outs = entry.exe.call_on_buffers([a._buf for a in args])
-                    return outs[0] if entry.single_out else tree_unflatten(entry.out_tree, outs)
+                    if entry.single_out:
+                        return entry.exe.call_one(bufs)
+                    return tree_unflatten(entry.out_tree, entry.exe.call_on_buffers(bufs))
             except (KeyError, AttributeError, TypeError):
                 pass
+        if tree_ok and tree_cache:
+            # Pytrees, keyword and static arguments: keyed by the call's signature.
+            bufs: list = []
+            try:
+                entry = tree_cache.get(_signature(args, kwargs, static_nums, static_names,
+                                                  bufs))
+            except (_NotFast, TypeError):
+                entry = None
+            if entry is not None and (not runtime.placed_off_default or
+                                      _on_default_bufs(bufs)):
+                if entry.single_out:
+                    return entry.exe.call_one(bufs)
+                return tree_unflatten(entry.out_tree, entry.exe.call_on_buffers(bufs))
         return slow_call(*args, **kwargs)
 
     jitted.lower, jitted.trace, jitted._impl = impl.lower, impl.trace, impl

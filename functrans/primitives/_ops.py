@@ -11,18 +11,25 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import dtypes
-from ..core.array import Array
+from ..core.array import Array, aval_of
 from ..core.ir import ShapedArray
 from ..core.trace import Tracer, bind, bind1
 
+_primitives: dict = {}
+
 
 def _p(module: str, name: str):
-    from importlib import import_module
-    return getattr(import_module(f"functrans.primitives.{module}"), name)
+    """``functrans.primitives.<module>.<name>``, looked up once (the families import this
+    module, so it cannot import them at load time)."""
+    found = _primitives.get((module, name))
+    if found is None:
+        from importlib import import_module
+        found = _primitives[module, name] = getattr(
+            import_module(f"functrans.primitives.{module}"), name)
+    return found
 
 
 def aval(x) -> ShapedArray:
-    from ..core.array import aval_of
     return x.aval if isinstance(x, Tracer) else aval_of(x)
 
 

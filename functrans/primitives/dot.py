@@ -116,14 +116,28 @@ def _dot_general_transpose(cts, lhs, rhs, *, dimension_numbers, precision=None,
     y_free = _free_dims(y_aval.ndim, yc, yb)
     # ct dims: batch, lhs free, rhs free; contract y's free dims with their ct dims
     start = nb + len(x_free) if first else nb
-    dn = ((tuple(range(start, start + len(y_free))), tuple(y_free)),
-          (tuple(range(nb)), tuple(yb)))
-    res = bind(dot_general_p, ct, y, dimension_numbers=dn, precision=precision,
+    ct_c, y_c, b = tuple(range(start, start + len(y_free))), tuple(y_free), tuple(range(nb))
+    # The result's dims are x's batch dims, then the remaining dims of the first operand,
+    # then those of the second: put y first when that gives x's own order (the gradient of
+    # a matmul's rhs), so no transpose follows the dot (under vmap, such a transpose is
+    # a copy of the whole per-example gradient).
+    y_dims = [xc[yc.index(j)] for j in sorted(yc)]
+    perm = _inverse(list(xb) + x_free + y_dims)
+    y_first_perm = _inverse(list(xb) + y_dims + x_free)
+    if perm != list(range(len(perm))) and y_first_perm == list(range(len(perm))):
+        operands, dn, perm = (y, ct), ((y_c, ct_c), (tuple(yb), b)), y_first_perm
+    else:
+        operands, dn = (ct, y), ((ct_c, y_c), (b, tuple(yb)))
+    res = bind(dot_general_p, *operands, dimension_numbers=dn, precision=precision,
                preferred_element_type=None)[0]
-    src = list(xb) + x_free + [xc[yc.index(j)] for j in sorted(yc)]
-    res = ops.transpose(res, [src.index(i) for i in range(x.aval.ndim)])
+    res = ops.transpose(res, perm)
     res = ops.convert(res, x.aval.dtype, x.aval.weak_type)
     return [res, None] if first else [None, res]
+
+
+def _inverse(src: list[int]) -> list[int]:
+    """The permutation taking dims listed in ``src`` order back to 0, 1, 2, ..."""
+    return [src.index(i) for i in range(len(src))]
 
 
 jvp_rules[dot_general_p] = _dot_general_jvp

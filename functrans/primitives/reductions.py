@@ -11,6 +11,7 @@ from ..core.registry import declare_no_rule, jvp_rules, transpose_rules, vmap_ru
 from . import _ops as ops
 from ._batching import reduction_vmap
 from ._builders import accumulate_wide, check_axes, check_dtype, primitive, reduction
+from .shapes import iota_p
 
 # Sums and products of narrow floats accumulate in float64 (at least as accurate as XLA).
 reduce_sum_p = reduction("reduce_sum", accumulate_wide(np.add.reduce), "any")
@@ -52,8 +53,11 @@ def _at_arg(arg_prim, x, t, kept, axes):
     xf, tf = (ops.reshape(ops.transpose(v, (*kept, *axes)), flat) for v in (x, t))
     last = len(kept)
     idx = arg_prim.bind1(xf, axes=(last,), index_dtype=np.dtype(np.int32))
-    return ops.reshape(ops.take_along_axis(tf, ops.reshape(idx, (*flat[:-1], 1)), last),
-                       flat[:-1])
+    # A one-hot selection rather than a gather: its transpose is a select, not a scatter
+    # (a scatter in the backward pass costs XLA ~0.2 s more to compile on the CPU).
+    pos = iota_p.bind1(dtype=np.dtype(np.int32), shape=flat, dimension=last, sharding=None)
+    hit = ops.eq(pos, ops.broadcast_in_dim(idx, flat, tuple(range(last))))
+    return ops.reduce_sum(ops.select_n(hit, ops.zeros_like(tf), tf), (last,))
 
 
 jvp_rules[reduce_sum_p] = ops.linear_jvp(reduce_sum_p)

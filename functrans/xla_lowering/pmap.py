@@ -235,5 +235,8 @@ class InterpretedExecutable:
         return self(*[Array(None, a, b, runtime.device_of(b))
                       for a, b in zip(self.closed.in_avals, bufs, strict=True)])
 
+    def call_one(self, bufs: list):
+        return self.call_on_buffers(bufs)[0]
+
 
 runtime.split_execution = (SplitExecution, InterpretedExecutable)

@@ -134,18 +134,26 @@ backend.block = _block
 class Executable:
     """A compiled program: call it with device buffers, get device buffers back."""
 
-    __slots__ = ("loaded", "out_avals", "device", "text", "handlers", "host_callbacks")
+    __slots__ = ("loaded", "out_avals", "device", "_source", "handlers", "host_callbacks")
 
-    def __init__(self, loaded, out_avals: Sequence[ShapedArray], device, text: str):
+    def __init__(self, loaded, out_avals: Sequence[ShapedArray], device, source):
         self.loaded = loaded
         self.out_avals = list(out_avals)
         self.device = device
-        self.text = text
+        self._source = source  # the StableHLO module (or its text)
         self.host_callbacks: list = []  # kept alive as long as the executable
         sharding = _sharding(device)
         self.handlers = [_xc.array_result_handler(_jax_aval(a.shape, a.dtype), sharding,
                                                   committed=True, _skip_checks=True)
                          for a in self.out_avals]
+
+    @property
+    def text(self) -> str:
+        """The StableHLO text, printed on first use (printing a large module costs ~2% of
+        a first call, so it is not done eagerly)."""
+        if not isinstance(self._source, str):
+            self._source = str(self._source)
+        return self._source
 
     def execute(self, buffers: list) -> list:
         return self.loaded.execute_sharded(buffers).consume_with_handlers(self.handlers)
@@ -157,6 +165,11 @@ class Executable:
             return [Array(None, self.out_avals[0], outs[0], self.device)]
         dev = self.device
         return [Array(None, a, b, dev) for a, b in zip(self.out_avals, outs)]  # noqa: B905
+
+    def call_one(self, bufs: list) -> Array:
+        """``call_on_buffers`` of a program with one output: that output."""
+        out = self.loaded.execute_sharded(bufs).consume_with_handlers(self.handlers)[0]
+        return Array(None, self.out_avals[0], out, self.device)
 
     def __call__(self, *args) -> list[Array]:
         device = self.device
@@ -254,10 +267,9 @@ def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
         except split_execution[:1]:  # a jit of a pmap: no single program
             exe = per_jaxpr[key] = split_execution[1](closed, device)
             return exe
-        text = str(module)
         cls = _CallbackExecutable if callbacks else Executable
         exe = cls(compile_module(module, device, host_callbacks=callbacks),
-                  closed.out_avals, device, text)
+                  closed.out_avals, device, module)
         exe.host_callbacks = callbacks
         per_jaxpr[key] = exe
     return exe
@@ -276,6 +288,9 @@ class _CallbackExecutable(Executable):
         results = self.loaded.execute_sharded(buffers, with_tokens=True)
         _in_flight[:] = [*_in_flight[-15:], results.consume_token()]
         return results.consume_with_handlers(self.handlers)
+
+    def call_one(self, bufs: list) -> Array:
+        return self.call_on_buffers(bufs)[0]
 
     def call_on_buffers(self, bufs: list) -> list[Array]:
         outs = self.execute(bufs)
