@@ -32,6 +32,7 @@ import functrans as ft
 import functrans.numpy as fnp
 from functrans import lax
 
+plt.rcParams["figure.dpi"] = 80
 rng = np.random.default_rng(0)
 
 # %% [markdown]
