@@ -178,8 +178,8 @@ def relu_python(x):
 
 try:
     ft.jit(relu_python)(1.5)
-except Exception as e:  # the error names the value and the fix
-    print(type(e).__name__, ":", str(e).splitlines()[0][:160])
+except Exception as e:  # the error names the value, where it was used, and the fix
+    print(f"{type(e).__name__}: {e}")
 
 print(ft.jit(lambda x: lax.cond(x > 0, lambda v: v, lambda v: 0.0 * v, x))(1.5))
 print(ft.jit(relu_python, static_argnums=0)(1.5))

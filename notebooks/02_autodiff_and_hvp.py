@@ -178,7 +178,8 @@ for n in SIZES:
         if mode == "eager":
             fns = [lambda fn=METHODS[m]: fn(xn, vn) for m in names]
         else:
-            fns = [lambda fn=ft.jit(METHODS[m]): fn(xn, vn).block_until_ready() for m in names]
+            jitted = [ft.jit(METHODS[m]) for m in names]
+            fns = [lambda fn=fn: fn(xn, vn).block_until_ready() for fn in jitted]
         for m, t in zip(names, best_times(fns), strict=True):
             times.setdefault((m, mode), []).append((n, t))
 
@@ -186,7 +187,7 @@ header = f"{'n':>8} | " + " | ".join(f"{m:>12} {mode:<5}" for m in METHODS
                                       for mode in ("eager", "jit"))
 print(header)
 print("-" * len(header))
-for i, n in enumerate(SIZES):
+for n in SIZES:
     cells = []
     for m in METHODS:
         for mode in ("eager", "jit"):
