@@ -131,7 +131,8 @@ print("mean of per-example == batch gradient:",
 # %% [markdown]
 # ### Timing: `vmap` vs the loop
 #
-# Best of 5, after a warm-up (compilation excluded), on this machine:
+# Best of 5 (of 2 for the slow loop), after a warm-up (compilation excluded), on this
+# machine:
 
 # %%
 def best_time(fn, repeat=5):
@@ -156,7 +157,7 @@ for b in batch_sizes:
     xs, ys = X[:b], Y[:b]
     t_vmap.append(best_time(lambda xs=xs, ys=ys: block(per_example_grads(params, xs, ys))))
     t_loop.append(best_time(lambda xs=xs, ys=ys: block(per_example_loop(params, xs, ys)),
-                            repeat=3))
+                            repeat=2))
 for b, tv, tl in zip(batch_sizes, t_vmap, t_loop, strict=True):
     print(f"batch {b:4d}: vmap(grad) {tv * 1e3:8.3f} ms   loop {tl * 1e3:8.2f} ms   "
           f"loop / vmap = {tl / tv:6.1f}x")

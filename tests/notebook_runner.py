@@ -58,14 +58,23 @@ def staleness(source: Path) -> str | None:
     stored_path = paired_ipynb(source)
     if not stored_path.exists():
         return f"{stored_path.name} is missing"
-    want = cell_sources(read_source(source))
-    have = cell_sources(nbformat.read(stored_path, as_version=4))
+    stored = nbformat.read(stored_path, as_version=4)
+    want, have = cell_sources(read_source(source)), cell_sources(stored)
     if want == have:
-        return None
+        return unexecuted(stored, stored_path.name)
     if len(want) != len(have):
         return f"{stored_path.name} has {len(have)} cells, {source.name} has {len(want)}"
     first = next(i for i, (a, b) in enumerate(zip(want, have, strict=True)) if a != b)
     return f"cell {first} of {stored_path.name} differs from {source.name}: {have[first]!r}"
+
+
+def unexecuted(nb: nbformat.NotebookNode, name: str) -> str | None:
+    """Why ``nb`` was not saved from one top-to-bottom run (its code cells' execution
+    counts are not 1, 2, 3, ...), or None."""
+    counts = [cell.get("execution_count") for cell in nb.cells if cell.cell_type == "code"]
+    if counts != list(range(1, len(counts) + 1)):
+        return f"{name} was not saved from one top-to-bottom run (execution counts {counts})"
+    return None
 
 
 def kernel_env() -> dict[str, str]:
