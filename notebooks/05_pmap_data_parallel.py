@@ -87,7 +87,7 @@ print(ft.vmap(normalize, axis_name="i")(x))
 def make_data(n=1024, d=8, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d)).astype(np.float32)
-    w_true = rng.standard_normal(d).astype(np.float32)
+    w_true = (rng.standard_normal(d) / np.sqrt(d)).astype(np.float32)
     y = np.sin(X @ w_true) + 0.1 * rng.standard_normal(n).astype(np.float32)
     return X, y[:, None]
 
