@@ -77,6 +77,16 @@ def unexecuted(nb: nbformat.NotebookNode, name: str) -> str | None:
     return None
 
 
+def state_dir() -> Path:
+    """STATE_DIR, or a directory under the system's temporary directory when the
+    interpreter's prefix is not writable (a system Python)."""
+    try:
+        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        return STATE_DIR
+    except OSError:
+        return Path(tempfile.gettempdir()) / "functrans-notebooks"
+
+
 def kernel_env() -> dict[str, str]:
     """The kernel's environment: this one, minus XLA_FLAGS (a notebook that wants simulated
     devices sets them itself, as a user would), with the venv first on PATH and the
@@ -84,9 +94,10 @@ def kernel_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
     bindir = str(Path(sys.executable).parent)
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    state = state_dir()
     for var, sub in (("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib")):
-        (STATE_DIR / sub).mkdir(parents=True, exist_ok=True)
-        env[var] = str(STATE_DIR / sub)
+        (state / sub).mkdir(parents=True, exist_ok=True)
+        env[var] = str(state / sub)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env.pop("MPLBACKEND", None)  # ipykernel's inline backend (Agg, PNG outputs)
     return env
