@@ -6,13 +6,18 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 
-.PHONY: demo test bench lint format clean
+.PHONY: demo test notebooks bench lint format clean
 
 demo: $(VENV)/.installed
 	$(PY) examples/tour.py
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest -n 2
+
+# Re-execute every notebooks/*.py (jupytext source) in a fresh kernel of .venv's python and
+# save it, with its outputs, as the paired .ipynb. tests/test_notebooks.py checks both.
+notebooks: $(VENV)/.installed-test
+	$(PY) tests/notebook_runner.py
 
 bench: $(VENV)/.installed-bench
 	@set -e; for f in benchmarks/bench_*.py; do \
