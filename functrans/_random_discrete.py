@@ -56,7 +56,7 @@ def rademacher(key, shape=(), dtype=None):
       >>> random.rademacher(random.key(0), (4,))
     """
     dtype = dtypes.canonicalize(np.int64 if dtype is None else dtype)
-    b = bernoulli(key, np.float32(0.5), _shape("rademacher", shape)).astype(dtype)
+    b = bernoulli(key, 0.5, _shape("rademacher", shape)).astype(dtype)
     return (2 * b - 1).astype(dtype)
 
 
@@ -197,10 +197,10 @@ def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis
         if replace:
             p_cuml = fnp.cumsum(p)
             r = p_cuml[-1] * (1 - _uniform(data, tuple(shape), p_cuml.dtype, 0.0, 1.0))
-            ind = fnp.searchsorted(p_cuml, r).astype(np.int32)
+            ind = fnp.searchsorted(p_cuml, r).astype(dtypes.default_int())
         else:
             g = _gumbel(data, (n_inputs,), p.dtype, None) + fnp.log(p)
-            ind = lax.top_k(g, n_draws)[1].astype(np.int32)
+            ind = lax.top_k(g, n_draws)[1].astype(dtypes.default_int())
         result = ind if arr.ndim == 0 else fnp.take(arr, ind, axis=axis)
     out_shape = (tuple(shape) if arr.ndim == 0
                  else arr.shape[:axis] + tuple(shape) + arr.shape[axis + 1:])

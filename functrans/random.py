@@ -168,14 +168,15 @@ def bits(key, shape=(), dtype=None):
     Args:
       key: a single key.
       shape: the result shape.
-      dtype: uint8, uint16 or uint32 (default uint32).
+      dtype: uint8, uint16, uint32 or (64-bit mode) uint64; default uint32, or uint64
+        in 64-bit mode.
     Returns:
       An array of ``shape`` and ``dtype``.
     Example:
       >>> random.bits(random.key(0), (2,))
     """
     data, _ = check_key("bits", key)
-    dtype = np.dtype(np.uint32 if dtype is None else dtype)
+    dtype = dtypes.canonicalize(dtypes.default_uint() if dtype is None else dtype)
     if dtype.kind != "u":
         raise ValueError(f"[random.bits] dtype must be an unsigned int dtype, got {dtype}")
     return random_bits(data, dtype.itemsize * 8, _shape("bits", shape))
