@@ -39,7 +39,9 @@ __all__ = [
     "fold_in", "bits", "uniform", "normal", "truncated_normal", "bernoulli", "categorical",
     "randint", "permutation", "choice", "exponential", "laplace", "logistic", "gumbel",
     "cauchy", "rademacher", "multivariate_normal", "orthogonal", "gamma", "loggamma", "beta",
-    "dirichlet", "t", "clone", "poisson",
+    "dirichlet", "t", "clone", "poisson", "key_impl", "key_dtype", "pareto", "chisquare", "f",
+    "lognormal", "maxwell", "double_sided_maxwell", "weibull_min", "rayleigh", "wald",
+    "triangular", "geometric", "generalized_normal", "ball", "binomial", "multinomial",
 ]
 
 
@@ -400,3 +402,19 @@ from ._random_discrete import (  # noqa: E402 (they build on the samplers above)
     randint,
 )
 from ._random_gamma import beta, dirichlet, gamma, loggamma, poisson, t  # noqa: E402
+from ._random_more import (  # noqa: E402
+    ball,
+    chisquare,
+    double_sided_maxwell,
+    f,
+    generalized_normal,
+    geometric,
+    lognormal,
+    maxwell,
+    pareto,
+    rayleigh,
+    triangular,
+    wald,
+    weibull_min,
+)
+from ._random_binomial import binomial, multinomial  # noqa: E402
