@@ -74,22 +74,24 @@ def _compare(got, want):
     assert same.mean() >= 0.25, f"only {same.mean():.0%} bit-identical: {got} vs {want}"
 
 
-def _check(sample, seed):
+def _check(sample, seed, jit=True):
     want = sample(jr, jnp, jr.PRNGKey(seed))
     _compare(sample(fr, fnp, fr.PRNGKey(seed)), want)
-    _compare(ft.jit(lambda k: sample(fr, fnp, k))(fr.PRNGKey(seed)), want)
+    if jit:
+        _compare(ft.jit(lambda k: sample(fr, fnp, k))(fr.PRNGKey(seed)), want)
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLERS))
 def test_sampler_matches_jax(name):
-    for shape in SHAPES:
-        for seed in SEEDS:
-            _check(lambda m, n, k, s=shape: SAMPLERS[name](m, n, k, s), seed)
+    """Two keys and two shapes eagerly; jit == JAX on the first shape (one compile)."""
+    for seed in SEEDS:
+        _check(lambda m, n, k: SAMPLERS[name](m, n, k, SHAPES[0]), seed)
+    _check(lambda m, n, k: SAMPLERS[name](m, n, k, SHAPES[1]), SEEDS[0], jit=False)
 
 
 @pytest.mark.parametrize("name", sorted(WITH_ARRAYS))
 def test_sampler_parameter_arrays(name):
-    _check(WITH_ARRAYS[name], 3)
+    _check(WITH_ARRAYS[name], 3, jit=False)
 
 
 X64_SAMPLERS = {
@@ -103,15 +105,14 @@ X64_SAMPLERS = {
     "rademacher": lambda m, n, k: m.rademacher(k, (8,)),
     "bernoulli": lambda m, n, k: m.bernoulli(k, 0.3, (8,)),
     "categorical": lambda m, n, k: m.categorical(k, n.array([0.0, 1.0, 2.0]), shape=(4,)),
-    "permutation": lambda m, n, k: m.permutation(k, 6),
     "exponential": lambda m, n, k: m.exponential(k, (4,)),
-    "truncated_normal": lambda m, n, k: m.truncated_normal(k, -1.0, 2.0, (4,)),
     "gamma": lambda m, n, k: m.gamma(k, n.array([0.5, 2.0, 9.0])),
-    "beta": lambda m, n, k: m.beta(k, 2.0, 3.0, (3,)),
     "poisson": lambda m, n, k: m.poisson(k, 4.0, (4,)),
     "key_from_big_seed": lambda m, n, k: m.PRNGKey(2**40 + 5),
     "key_from_negative_seed": lambda m, n, k: m.key_data(m.key(-3)),
-    **{name: (lambda m, n, k, f=f: f(m, n, k, (4,))) for name, f in SAMPLERS.items()},
+    **{name: (lambda m, n, k, f=SAMPLERS[name]: f(m, n, k, (4,))) for name in (
+        "pareto", "lognormal", "maxwell", "wald", "triangular", "geometric", "binomial",
+        "chisquare")},
 }
 
 
@@ -120,7 +121,7 @@ def test_x64(name):
     """64-bit mode: default dtypes become uint64/float64/int64 and float64 samples use
     64-bit bits (two hashed words), as JAX's."""
     with x64_mode(True):
-        _check(X64_SAMPLERS[name], 4)
+        _check(X64_SAMPLERS[name], 4, jit=name in ("bits_u64", "normal", "wald"))
 
 
 def test_x64_defaults():
@@ -134,7 +135,7 @@ def test_x64_defaults():
 
 def test_vmap_over_keys():
     keys, jkeys = fr.split(fr.PRNGKey(9), 3), jr.split(jr.PRNGKey(9), 3)
-    for name in ("lognormal", "wald", "geometric", "binomial"):
+    for name in ("lognormal", "binomial"):
         f = lambda m, name=name: lambda k: SAMPLERS[name](m, m is fr and fnp or jnp, k, (4,))  # noqa: E731
         _compare(ft.vmap(f(fr))(keys), jax.vmap(f(jr))(jkeys))
 
@@ -142,11 +143,8 @@ def test_vmap_over_keys():
 GRADS = {  # reparameterized samples: d(sum(sample))/d(params)
     "lognormal": (lambda m, k: lambda s: m.lognormal(k, s, (4,)), (0.7,)),
     "pareto": (lambda m, k: lambda b: m.pareto(k, b, (4,)), (2.5,)),
-    "rayleigh": (lambda m, k: lambda s: m.rayleigh(k, s, (4,)), (1.3,)),
     "wald": (lambda m, k: lambda mu: m.wald(k, mu, (4,)), (1.5,)),
     "weibull_min": (lambda m, k: lambda s, c: m.weibull_min(k, s, c, (4,)), (1.5, 2.0)),
-    "triangular": (lambda m, k: lambda lo, mo, hi: m.triangular(k, lo, mo, hi, (4,)),
-                   (0.0, 0.4, 2.0)),
     "double_sided_maxwell": (lambda m, k: lambda lo, sc: m.double_sided_maxwell(
         k, lo, sc, (4,)), (0.5, 2.0)),
     "chisquare": (lambda m, k: lambda df: m.chisquare(k, df, (4,)), (3.0,)),
