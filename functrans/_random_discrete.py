@@ -16,6 +16,7 @@ from ._random_keys import UINT_DTYPES, check_key, random_bits, split_data
 from .core import dtypes
 from .random import _float_dtype, _gumbel, _normal, _shape, _uniform
 
+
 def bernoulli(key, p=0.5, shape=None, mode: str = "low"):
     """Booleans that are True with probability ``p``.
 

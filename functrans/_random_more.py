@@ -132,7 +132,10 @@ def _lognormal(data, sigma, shape, dtype):
     return lax.exp(normal(data, shape, dtype) * _convert(sigma, dtype))
 
 
-def lognormal(key, sigma=np.float32(1), shape=None, dtype=None):
+_ONE_F32 = np.float32(1)  # JAX's default sigma (a float32 scalar, not weakly typed)
+
+
+def lognormal(key, sigma=_ONE_F32, shape=None, dtype=None):
     """Log-normal samples, ``exp(sigma * normal)``.
 
     Args:

@@ -426,6 +426,7 @@ def gumbel(key, shape=(), dtype=None, mode=None):
     return _gumbel(data, _shape("gumbel", shape), _float_dtype("gumbel", dtype), mode)
 
 
+from ._random_binomial import binomial, multinomial  # noqa: E402
 from ._random_discrete import (  # noqa: E402 (they build on the samplers above)
     bernoulli,
     categorical,
@@ -452,4 +453,3 @@ from ._random_more import (  # noqa: E402
     wald,
     weibull_min,
 )
-from ._random_binomial import binomial, multinomial  # noqa: E402

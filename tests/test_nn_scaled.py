@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import functrans as ft
-import functrans.numpy as fnp
 import functrans.nn as nn
+import functrans.numpy as fnp
 
 RNG = np.random.default_rng(0)
 
