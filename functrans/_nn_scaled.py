@@ -192,9 +192,9 @@ def scaled_dot_general(lhs, rhs, dimension_numbers, preferred_element_type=np.fl
         means a plain ``lax.dot_general``.
       implementation: ignored (JAX's deprecated backend selector).
     Returns:
-      (Derivatives are straight-through: those of the unquantized ``dot_general``;
-      JAX also quantizes the gradient matmuls with ``configs[2]``.)
-      Batch dims, then lhs free dims, then rhs free dims.
+      Batch dims, then lhs free dims, then rhs free dims. Its derivative is
+      straight-through (the unquantized ``dot_general``'s); JAX also quantizes the
+      gradient matmuls with ``configs[2]``.
     Example:
       >>> nn.scaled_dot_general(x, y, (((1,), (1,)), ((), ())), configs=configs)
     """
