@@ -16,30 +16,32 @@ from ._random_keys import UINT_DTYPES, check_key, random_bits, split_data
 from .core import dtypes
 from .random import _float_dtype, _gumbel, _normal, _shape, _uniform
 
-_HALF = np.float32(0.5)
 
-
-def bernoulli(key, p=_HALF, shape=None, mode: str = "low"):
+def bernoulli(key, p=0.5, shape=None, mode: str = "low"):
     """Booleans that are True with probability ``p``.
 
     Args:
       key: a single key.
       p: probability (float, broadcastable to ``shape``).
       shape: the result shape (default ``p``'s shape).
-      mode: ``'low'`` (JAX's default).
+      mode: ``'low'`` (JAX's default: one uniform per sample) or ``'high'`` (two, for
+        resolution below the float's epsilon).
     Returns:
       A bool array.
     Example:
       >>> random.bernoulli(random.key(0), 0.3, (4,))
     """
     data, _ = check_key("bernoulli", key)
-    if mode != "low":
-        raise NotImplementedError(f"[random.bernoulli] mode={mode!r}: only 'low' is supported")
+    if mode not in ("low", "high"):
+        raise ValueError(f"[random.bernoulli] mode must be 'low' or 'high', got {mode!r}")
     p = fnp.asarray(p)
     if not dtypes.is_float(p.dtype):
         raise TypeError(f"[random.bernoulli] probability p must have a float dtype, got "
                         f"{p.dtype}")
     shape = p.shape if shape is None else _shape("bernoulli", shape, p.shape)
+    if mode == "high":
+        u = _uniform(data, (2, *shape), p.dtype, 0.0, 1.0)
+        return u[1] * (2.0 ** -np.finfo(p.dtype).nmant) < p - u[0]
     return _uniform(data, shape, p.dtype, 0.0, 1.0) < p
 
 
@@ -56,7 +58,7 @@ def rademacher(key, shape=(), dtype=None):
       >>> random.rademacher(random.key(0), (4,))
     """
     dtype = dtypes.canonicalize(np.int64 if dtype is None else dtype)
-    b = bernoulli(key, np.float32(0.5), _shape("rademacher", shape)).astype(dtype)
+    b = bernoulli(key, 0.5, _shape("rademacher", shape)).astype(dtype)
     return (2 * b - 1).astype(dtype)
 
 
@@ -197,10 +199,10 @@ def choice(key, a, shape: Sequence[int] = (), replace: bool = True, p=None, axis
         if replace:
             p_cuml = fnp.cumsum(p)
             r = p_cuml[-1] * (1 - _uniform(data, tuple(shape), p_cuml.dtype, 0.0, 1.0))
-            ind = fnp.searchsorted(p_cuml, r).astype(np.int32)
+            ind = fnp.searchsorted(p_cuml, r).astype(dtypes.default_int())
         else:
             g = _gumbel(data, (n_inputs,), p.dtype, None) + fnp.log(p)
-            ind = lax.top_k(g, n_draws)[1].astype(np.int32)
+            ind = lax.top_k(g, n_draws)[1].astype(dtypes.default_int())
         result = ind if arr.ndim == 0 else fnp.take(arr, ind, axis=axis)
     out_shape = (tuple(shape) if arr.ndim == 0
                  else arr.shape[:axis] + tuple(shape) + arr.shape[axis + 1:])

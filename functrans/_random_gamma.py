@@ -120,7 +120,7 @@ def _gamma(name, key, a, shape, dtype, log_space):
     size = math.prod(shape)
     if size == 0:
         return fnp.zeros(shape, dtype)
-    sample = _differentiable(lambda a: _gamma_flat(data, a, dtype, log_space),
+    sample = _differentiable(lambda d, a: _gamma_flat(d, a, dtype, log_space), data,
                              fnp.reshape(a, (size,)), log_space)
     return fnp.reshape(sample, shape)
 
@@ -266,24 +266,27 @@ def gamma_sample_grad(a, x):
     return -dp_da / dp_dx
 
 
-def _differentiable(sample_fn, a, log_space):
+def _differentiable(sample_fn, data, a, log_space):
+    """``sample_fn(data, a)`` with the implicit reparameterization derivative in ``a``
+    (the key data is an argument, not a closure, so the rule captures no tracer when the
+    sampler is staged inside a jit that is differentiated later)."""
     from .higher_order.custom_derivatives import custom_jvp
 
     @custom_jvp
-    def draw(a):
-        return sample_fn(a)
+    def draw(data, a):
+        return sample_fn(data, a)
 
     @draw.defjvp
     def _draw_jvp(primals, tangents):
-        (a,), (t_a,) = primals, tangents
-        s = draw(a)
+        (data, a), (_, t_a) = primals, tangents
+        s = draw(data, a)
         if log_space:
             x = lax.exp(s)
             x = fnp.where(x == 0, fnp.full((), np.finfo(x.dtype).tiny, x.dtype), x)
             return s, t_a * (gamma_sample_grad(a, x) / x)
         return s, t_a * gamma_sample_grad(a, s)
 
-    return draw(a)
+    return draw(data, a)
 
 
 # ---- poisson -----------------------------------------------------------------------------

@@ -110,10 +110,11 @@ def seed_to_key_data(seed):
     if isinstance(seed, PRNGKeyArray):
         raise TypeError("[random.key] accepts a scalar seed, but was given a PRNG key")
     if isinstance(seed, int | np.integer) and not isinstance(seed, bool):
-        seed = int(seed)
-        if not -2**31 <= seed < 2**31:  # 64-bit types are off, as in JAX's default
-            seed = int(np.int64(seed).astype(np.int32))
-        return fnp.asarray(np.array([0, seed & 0xFFFFFFFF], np.uint32))
+        # a Python int is an int64 (int32 in 32-bit mode, wrapping), as in JAX
+        dtype = dtypes.canonicalize(np.int64 if isinstance(seed, int) else np.asarray(seed).dtype)
+        value = int(np.asarray(np.int64(seed) if isinstance(seed, int) else seed).astype(dtype))
+        hi = (value >> 32) & 0xFFFFFFFF if dtype.itemsize == 8 else 0
+        return fnp.asarray(np.array([hi, value & 0xFFFFFFFF], np.uint32))
     seed = fnp.asarray(seed)
     if seed.shape:
         raise TypeError(f"[random.key] accepts a scalar seed, but was given an array of shape "
@@ -121,7 +122,11 @@ def seed_to_key_data(seed):
     if not dtypes.is_integer(seed.dtype):
         raise TypeError(f"[random.key] the seed must be an integer, got dtype {seed.dtype}")
     lo = lax.convert_element_type(seed, np.uint32)
-    return fnp.stack([fnp.zeros((), np.uint32), lo])
+    hi = fnp.zeros((), np.uint32)
+    if seed.dtype.itemsize == 8:
+        hi = lax.convert_element_type(
+            lax.shift_right_logical(seed, fnp.full((), 32, seed.dtype)), np.uint32)
+    return fnp.stack([hi, lo])
 
 
 def iota_2x32(shape):
@@ -156,12 +161,21 @@ UINT_DTYPES = {8: np.dtype(np.uint8), 16: np.dtype(np.uint16), 32: np.dtype(np.u
 
 @functools.partial(jit, static_argnums=(1, 2))
 def random_bits(data, bit_width: int, shape):
-    """Uniform unsigned bits of ``bit_width`` (8/16/32) and ``shape`` from key ``data``."""
+    """Uniform unsigned bits of ``bit_width`` (8/16/32/64) and ``shape`` from key ``data``:
+    the two hashed words XORed (8/16 bits: truncated), or for 64 bits concatenated
+    (first word high), as JAX's partitionable threefry."""
     b1, b2 = hash_counts(data, *iota_2x32(tuple(shape)))
+    if bit_width == 64:
+        if not dtypes.x64_enabled():
+            raise TypeError("[random.bits] 64-bit bits need 64-bit mode: "
+                            "functrans.config.update('jax_enable_x64', True)")
+        u64 = UINT_DTYPES[64]
+        hi = lax.convert_element_type(b1, u64)
+        lo = lax.convert_element_type(b2, u64)
+        return lax.bitwise_or(lax.shift_left(hi, fnp.full(tuple(shape), 32, u64)), lo)
     bits = lax.bitwise_xor(b1, b2)
     if bit_width == 32:
         return bits
     if bit_width in (8, 16):
         return lax.convert_element_type(bits, UINT_DTYPES[bit_width])
-    raise TypeError(f"[random.bits] needs an 8-, 16- or 32-bit width, got {bit_width} "
-                    "(64-bit types are off)")
+    raise TypeError(f"[random.bits] needs an 8-, 16-, 32- or 64-bit width, got {bit_width}")

@@ -252,3 +252,9 @@ from ._nn_extra import (  # noqa: E402, F401  (more of jax.nn)
     squareplus,
     tanh,
 )
+from ._nn_scaled import (  # noqa: E402, F401  (block-scaled matmul)
+    BlockScaleConfig,
+    get_scaled_dot_general_config,
+    scaled_dot_general,
+    scaled_matmul,
+)

@@ -39,7 +39,9 @@ __all__ = [
     "fold_in", "bits", "uniform", "normal", "truncated_normal", "bernoulli", "categorical",
     "randint", "permutation", "choice", "exponential", "laplace", "logistic", "gumbel",
     "cauchy", "rademacher", "multivariate_normal", "orthogonal", "gamma", "loggamma", "beta",
-    "dirichlet", "t", "clone", "poisson",
+    "dirichlet", "t", "clone", "poisson", "key_impl", "key_dtype", "pareto", "chisquare", "f",
+    "lognormal", "maxwell", "double_sided_maxwell", "weibull_min", "rayleigh", "wald",
+    "triangular", "geometric", "generalized_normal", "ball", "binomial", "multinomial",
 ]
 
 
@@ -78,20 +80,56 @@ def PRNGKey(seed) -> fnp.ndarray:  # noqa: N802 (jax.random name)
     return seed_to_key_data(seed)
 
 
-def key(seed, *, impl=None) -> PRNGKeyArray:
+def _check_impl(name: str, impl) -> None:
+    if impl not in (None, "threefry2x32") and not isinstance(impl, KeyDtype):
+        raise ValueError(f"[random.{name}] only impl='threefry2x32' (the default) is "
+                         f"supported, got {impl!r}")
+
+
+def key(seed, *, impl=None, dtype=None) -> PRNGKeyArray:
     """A typed key (dtype ``key<fry>``, shape ``()``), as ``jax.random.key``.
 
     Args:
       seed: an integer seed.
       impl: only ``None`` or ``'threefry2x32'`` (the default implementation).
+      dtype: alternatively the key dtype (``key_dtype()``); not both.
     Returns:
       A ``PRNGKeyArray`` of shape ``()``.
     Example:
       >>> k = random.key(42); random.key_data(k)  # Array([ 0, 42], dtype=uint32)
     """
-    if impl not in (None, "threefry2x32"):
-        raise ValueError(f"[random.key] only impl='threefry2x32' is supported, got {impl!r}")
+    if impl is not None and dtype is not None:
+        raise ValueError("[random.key] specify impl or dtype, not both")
+    _check_impl("key", impl if dtype is None else dtype)
     return PRNGKeyArray(seed_to_key_data(seed))
+
+
+def key_impl(keys) -> str:
+    """The name of the PRNG implementation of typed (or raw) keys.
+
+    Args:
+      keys: a key array.
+    Returns:
+      ``'threefry2x32'`` (the one implementation functrans provides).
+    Example:
+      >>> random.key_impl(random.key(0))  # 'threefry2x32'
+    """
+    check_key("key_impl", keys, allow_batched=True)
+    return "threefry2x32"
+
+
+def key_dtype(impl=None) -> KeyDtype:
+    """The dtype of typed keys of an implementation (``key<fry>``).
+
+    Args:
+      impl: ``None`` or ``'threefry2x32'``.
+    Returns:
+      The key dtype.
+    Example:
+      >>> random.key_dtype()  # key<fry>
+    """
+    _check_impl("key_dtype", impl)
+    return KeyDtype()
 
 
 def key_data(keys) -> fnp.ndarray:
@@ -108,20 +146,19 @@ def key_data(keys) -> fnp.ndarray:
     return data
 
 
-def wrap_key_data(key_bits_array, *, impl=None) -> PRNGKeyArray:
+def wrap_key_data(key_bits_array, *, impl=None, dtype=None) -> PRNGKeyArray:
     """Typed keys from ``uint32[..., 2]`` data (the inverse of ``key_data``).
 
     Args:
       key_bits_array: a uint32 array whose last axis has size 2.
       impl: only ``None`` or ``'threefry2x32'``.
+      dtype: alternatively the key dtype (``key_dtype()``).
     Returns:
       A ``PRNGKeyArray`` of shape ``key_bits_array.shape[:-1]``.
     Example:
       >>> k = random.wrap_key_data(random.PRNGKey(0))
     """
-    if impl not in (None, "threefry2x32"):
-        raise ValueError(f"[random.wrap_key_data] only impl='threefry2x32' is supported, "
-                         f"got {impl!r}")
+    _check_impl("wrap_key_data", impl if dtype is None else dtype)
     data, _ = check_key("wrap_key_data", key_bits_array, allow_batched=True)
     return PRNGKeyArray(data)
 
@@ -168,14 +205,15 @@ def bits(key, shape=(), dtype=None):
     Args:
       key: a single key.
       shape: the result shape.
-      dtype: uint8, uint16 or uint32 (default uint32).
+      dtype: uint8, uint16, uint32 or (64-bit mode) uint64; default uint32, or uint64
+        in 64-bit mode.
     Returns:
       An array of ``shape`` and ``dtype``.
     Example:
       >>> random.bits(random.key(0), (2,))
     """
     data, _ = check_key("bits", key)
-    dtype = np.dtype(np.uint32 if dtype is None else dtype)
+    dtype = dtypes.canonicalize(dtypes.default_uint() if dtype is None else dtype)
     if dtype.kind != "u":
         raise ValueError(f"[random.bits] dtype must be an unsigned int dtype, got {dtype}")
     return random_bits(data, dtype.itemsize * 8, _shape("bits", shape))
@@ -388,6 +426,7 @@ def gumbel(key, shape=(), dtype=None, mode=None):
     return _gumbel(data, _shape("gumbel", shape), _float_dtype("gumbel", dtype), mode)
 
 
+from ._random_binomial import binomial, multinomial  # noqa: E402
 from ._random_discrete import (  # noqa: E402 (they build on the samplers above)
     bernoulli,
     categorical,
@@ -399,3 +438,18 @@ from ._random_discrete import (  # noqa: E402 (they build on the samplers above)
     randint,
 )
 from ._random_gamma import beta, dirichlet, gamma, loggamma, poisson, t  # noqa: E402
+from ._random_more import (  # noqa: E402
+    ball,
+    chisquare,
+    double_sided_maxwell,
+    f,
+    generalized_normal,
+    geometric,
+    lognormal,
+    maxwell,
+    pareto,
+    rayleigh,
+    triangular,
+    wald,
+    weibull_min,
+)

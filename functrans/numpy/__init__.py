@@ -418,6 +418,7 @@ from .polynomial import (  # noqa: E402
     polymul,
     polysub,
     polyval,
+    roots,
     trapezoid,
     unwrap,
     vander,

@@ -464,3 +464,60 @@ def unwrap(p, discont=None, axis=-1, period=2 * np.pi):
 __all__ = ["polyfit", "polyval", "polyadd", "polysub", "polymul", "polydiv", "polyder", "polyint",
            "poly", "vander", "hanning", "hamming", "blackman", "bartlett", "kaiser",
            "trapezoid", "gradient", "cov", "corrcoef", "ediff1d", "unwrap"]
+
+
+def _companion_roots(p):
+    """Eigenvalues of the companion matrix of ``p`` (leading coefficient nonzero)."""
+    from .linalg import eigvals
+    from .linalg_ops import diag
+    n = aval(p).shape[0]
+    complex_dtype = dtypes.promote((aval(p).dtype, False), (np.dtype(np.complex64), False))[0]
+    if n < 2:
+        return zeros((0,), complex_dtype)
+    companion = diag(lax.full((n - 2,), 1, aval(p).dtype), -1)
+    companion = companion.at[0, :].set(-p[1:] / p[0])
+    return eigvals(companion)
+
+
+def roots(p, *, strip_zeros: bool = True):
+    """The roots of the polynomial with coefficients ``p`` (highest degree first), as the
+    eigenvalues of its companion matrix (``jax.numpy.roots``).
+
+    Args:
+      p: 1-D coefficients.
+      strip_zeros: drop leading zero coefficients first (needs concrete ``p``); with
+        ``False`` (usable under jit) each leading zero gives a NaN root, at the end.
+    Returns:
+      Complex roots, ``len(p) - 1 - (leading zeros)`` of them (``len(p) - 1`` with
+      ``strip_zeros=False``), in LAPACK's ``geev`` order.
+    Example:
+      >>> fnp.roots(fnp.array([1.0, -3.0, 2.0]))  # [2.+0.j, 1.+0.j]
+    """
+    from .reductions import all as all_
+    from .reductions import argmin
+    from .shapes import atleast_1d
+    (p,) = promote_dtypes_inexact(as_array(p))
+    p = atleast_1d(p)
+    if aval(p).ndim != 1:
+        raise ValueError(f"[roots] the coefficients must be a rank-1 array, got shape "
+                         f"{aval(p).shape}")
+    n = aval(p).shape[0]
+    if n < 2:
+        return _companion_roots(p)
+    is_zero = p == 0
+    num_zeros = where(all_(is_zero), n, argmin(is_zero))
+    if strip_zeros:
+        from ._util import concrete
+        try:
+            k = int(concrete(num_zeros, "roots"))
+        except TypeError as e:
+            raise TypeError("[roots] strip_zeros=True needs concrete coefficients; under jit "
+                            "pass strip_zeros=False (leading zeros then give NaN roots)") from e
+        return _companion_roots(p[k:])
+    p = where(num_zeros == n, lax.full((), 1, aval(p).dtype), p)
+    rolled = p[(arange(n) + num_zeros) % n]  # leading zeros moved to the end
+    r = _companion_roots(rolled)
+    r = lax.sort_key_val(r == 0, r)[1]  # zero roots (from the moved zeros) last
+    m = aval(r).shape[0]
+    nan = lax.full((), complex(np.nan, np.nan), aval(r).dtype)
+    return where(arange(m) < m - num_zeros, r, nan)
