@@ -41,14 +41,17 @@ class Primitive(_trace.Primitive):
         self.multiple_results = bool(multiple_results)
 
     def bind(self, *args, **params):
-        """Apply the primitive under the current trace (see ``functrans.extend.bind``)."""
+        """Apply the primitive under the current trace: its one result (a list when
+        ``multiple_results``). ``functrans.extend.bind(prim, ...)`` always gives a list."""
         outs = _trace.bind(self, *args, **params)
         return outs if self.multiple_results else outs[0]
 
 
-def bind(prim, *args, **params):
+def bind(prim, *args, **params) -> list:
     """Apply ``prim`` to ``args`` under the current trace (eager, jit, grad, vmap, or an
-    interpreter of your own).
+    interpreter of your own) and return the list of its results: the generic form for
+    interpreters, which handle any primitive. (``my_prim.bind(x)`` returns the one
+    result of a one-result ``Primitive`` directly.)
 
     Args:
       prim: a ``Primitive`` (yours, or one of the library's, e.g. ``functrans.lax.sin_p``).
@@ -56,15 +59,13 @@ def bind(prim, *args, **params):
       **params: the primitive's static parameters (hashable).
 
     Returns:
-      One value, or a list when the primitive has several results (library primitives
-      always return a list unless they are ``extend.Primitive`` s with one result).
+      The list of results (one entry for most primitives).
 
     Example:
-        >>> bind(softplus_p, jnp_array)     # same as softplus_p.bind(x)
+        >>> bind(functrans.lax.sin_p, 0.5)
+        [Array(0.47942555, dtype=float32, weak_type=True)]
     """
-    outs = _trace.bind(prim, *args, **params)
-    single = isinstance(prim, Primitive) and not prim.multiple_results
-    return outs[0] if single else outs
+    return _trace.bind(prim, *args, **params)
 
 
 def get_aval(x) -> ShapedArray:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from jax.extend.mlir import ir
+from jax.extend.mlir.dialects import chlo
+from jax.extend.mlir.dialects import stablehlo as hlo
 
 from ..core.array import Array
 from ..core.ir import ShapedArray
@@ -28,6 +30,10 @@ class LoweringContext:
       avals_in: the ShapedArrays of the operands.
       avals_out: the ShapedArrays of the results.
       name: the primitive's name (for messages).
+
+    Example:
+        >>> def _relu_lowering(ctx, x):     # registered with functrans.extend.def_lowering
+        ...     return ctx.op("stablehlo.maximum", x, ctx.constant(0, ctx.avals_in[0]))
     """
 
     __slots__ = ("avals_in", "avals_out", "name", "_rule_ctx")
@@ -44,9 +50,9 @@ class LoweringContext:
         Args:
           name: the op's full name, e.g. ``"stablehlo.exponential"``.
           *operands: values (operands of the rule, or results of earlier ``op`` calls).
-          result: the result's ShapedArray (default: the type of the first operand, or the
-            rule's first result when there are no operands); a list of ShapedArrays for an
-            op with several results (then a list of values is returned).
+          result: the result's ShapedArray; a list of ShapedArrays for an op with several
+            results (then a list of values is returned). Default: inferred by the op where
+            StableHLO can (elementwise ops, compare, select, dot_general, ...).
           attributes: ``{name: value}``; a value is an int (i64), a bool, a tuple/list of
             ints (``array<i64: ...>``) or a string of MLIR attribute syntax
             (``"#stablehlo<comparison_direction GT>"``; a string attribute is ``'"text"'``).
@@ -56,36 +62,44 @@ class LoweringContext:
 
         Example:
             >>> y = ctx.op("stablehlo.exponential", x)
-            >>> gt = ctx.op("stablehlo.compare", x, y, result=ShapedArray(shape, bool),
-            ...             attributes={"comparison_direction": "#stablehlo<comparison_direction GT>"})
+            >>> gt = ctx.op("stablehlo.compare", x, y, result=ctx.avals_in[0].update(dtype=bool),
+            ...             attributes={"comparison_direction":
+            ...                         "#stablehlo<comparison_direction GT>"})
         """
         where = f"[{self.name} lowering] {name}"
         if not ir.Context.current.is_registered_operation(name):
             raise ValueError(f"{where}: no such operation; use a StableHLO op name such as "
                              "'stablehlo.exponential' (see the StableHLO specification)")
         multi = isinstance(result, list | tuple)
-        types = [self._result_type(r, operands, where) for r in (result if multi else [result])]
         attrs = {k: _attribute(v, f"{where}: attribute {k!r}")
                  for k, v in (attributes or {}).items()}
-        op = ir.Operation.create(name, results=types, operands=list(operands),
-                                 attributes=attrs)
+        op = self._create(name, list(operands), result, multi, attrs, where)
         try:
             op.verify()
         except ir.MLIRError as err:
-            detail = " ".join(str(err).split())
             op.erase()
-            raise TypeError(f"{where}: invalid operation ({detail}); check the operand count, "
-                            "types, result= and attributes against the StableHLO "
+            raise TypeError(f"{where}: invalid operation ({_one_line(err)}); check the operand "
+                            "count, types, result= and attributes against the StableHLO "
                             "specification") from None
         return list(op.results) if multi else op.result
 
-    def _result_type(self, result, operands, where: str):
-        if result is None:
-            return operands[0].type if operands else ir_type(self.avals_out[0])
-        if not isinstance(result, ShapedArray):
-            raise TypeError(f"{where}: result= must be a ShapedArray (or a list of them), got "
-                            f"{type(result).__name__}")
-        return ir_type(result)
+    @staticmethod
+    def _create(name: str, operands: list, result, multi: bool, attrs: dict, where: str):
+        if result is not None:
+            types = [_result_type(r, where) for r in (result if multi else [result])]
+            return ir.Operation.create(name, results=types, operands=operands,
+                                       attributes=attrs)
+        view = _op_classes().get(name)
+        if view is None:
+            raise TypeError(f"{where}: pass result=ShapedArray(shape, dtype) (its result type "
+                            "cannot be inferred)")
+        try:
+            return view.build_generic(results=None, operands=operands, attributes=attrs).operation
+        except ir.MLIRError as err:
+            if "type inference" not in str(err):
+                raise TypeError(f"{where}: cannot create it ({_one_line(err)})") from None
+            raise TypeError(f"{where}: the operation does not infer its result type; pass "
+                            "result=ShapedArray(shape, dtype) (e.g. ctx.avals_out[0])") from None
 
     def constant(self, value, like: ShapedArray | None = None):
         """A constant value: ``value`` cast to ``like.dtype`` and broadcast to ``like.shape``
@@ -97,6 +111,30 @@ class LoweringContext:
         if like is None:
             return constant(np.asarray(value))
         return constant(np.broadcast_to(np.asarray(value, like.dtype), like.shape))
+
+
+def _result_type(result, where: str) -> ir.Type:
+    if not isinstance(result, ShapedArray):
+        raise TypeError(f"{where}: result= must be a ShapedArray (or a list of them), got "
+                        f"{type(result).__name__}")
+    return ir_type(result)
+
+
+_OP_CLASSES: dict = {}
+
+
+def _op_classes() -> dict:
+    """``{op name: OpView class}`` of the StableHLO and CHLO dialects (for type inference)."""
+    if not _OP_CLASSES:
+        for module in (hlo, chlo):
+            _OP_CLASSES.update({c.OPERATION_NAME: c for c in vars(module).values()
+                                if isinstance(c, type) and issubclass(c, ir.OpView)
+                                and isinstance(getattr(c, "OPERATION_NAME", None), str)})
+    return _OP_CLASSES
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split())
 
 
 def _attribute(value, where: str) -> ir.Attribute:
@@ -111,7 +149,7 @@ def _attribute(value, where: str) -> ir.Attribute:
             return ir.Attribute.parse(value)
         except ir.MLIRError as err:
             raise ValueError(f"{where}: cannot parse {value!r} as an MLIR attribute "
-                             f"({' '.join(str(err).split())})") from None
+                             f"({_one_line(err)})") from None
     raise TypeError(f"{where}: unsupported value {value!r}; give an int, a bool, a tuple of "
                     "ints or MLIR attribute text such as '1.0 : f32'")
 
