@@ -103,13 +103,9 @@ def _mul(a, b):
 
 
 def _periodic(fn, peak):  # fn has maxima 1 at peak + 2k pi, minima -1 at peak + pi + 2k pi
-    def rule(a):
-        lo, hi = a
-        def hits(p): return fnp.ceil((lo - p) / (2 * math.pi)) * (2 * math.pi) + p <= hi
-        f_lo, f_hi = fn(lo), fn(hi)
-        return (fnp.where(hits(peak + math.pi), -1.0, fnp.minimum(f_lo, f_hi)),
-                fnp.where(hits(peak), 1.0, fnp.maximum(f_lo, f_hi)))
-    return rule
+    def hits(lo, hi, p): return fnp.ceil((lo - p) / (2 * math.pi)) * (2 * math.pi) + p <= hi
+    return lambda a: (fnp.where(hits(*a, peak + math.pi), -1.0, fnp.minimum(fn(a[0]), fn(a[1]))),
+                      fnp.where(hits(*a, peak), 1.0, fnp.maximum(fn(a[0]), fn(a[1]))))
 
 
 INTERVAL_RULES = {

@@ -126,8 +126,8 @@ def test_interval_composes_with_jit_vmap_grad_and_jaxprs():
             lambda x: fx.jaxpr_as_fun(ft.make_jaxpr(_f(ft))(lo))(x)[0])(lo, hi),
     }
     for name, got in variants.items():
-        assert_close(got[0], want[0], rtol=1e-6, atol=1e-6), name
-        assert_close(got[1], want[1], rtol=1e-6, atol=1e-6), name
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-6, err_msg=name)
     # grad through the interpreter: the upper end of a nondecreasing function is f(hi).
     mono = lambda m: lambda x: m.numpy.exp(x) + m.numpy.tanh(x)  # noqa: E731
     got = ft.grad(lambda x: ex.interval_eval(mono(ft))(x - 0.1, x + 0.1)[1].sum())(lo)
@@ -159,7 +159,8 @@ def test_cumsum_values_grad_and_vmap_agree_with_jax():
     assert_close(ft.grad(f(ft, ex.cumsum))(XS), jax.grad(f(jax, jcs))(XS))
     assert_close(ft.jit(ft.grad(f(ft, ex.cumsum)))(XS), jax.grad(f(jax, jcs))(XS))
     assert_close(ft.vmap(ex.cumsum, in_axes=1)(XS), jax.vmap(jcs, in_axes=1)(XS))
-    assert_close(ft.jit(ft.vmap(ft.grad(f(ft, ex.cumsum))))(XS), jax.vmap(jax.grad(f(jax, jcs)))(XS))
+    assert_close(ft.jit(ft.vmap(ft.grad(f(ft, ex.cumsum))))(XS),
+                 jax.vmap(jax.grad(f(jax, jcs)))(XS))
 
 
 def test_cumsum_transpose_identity():
