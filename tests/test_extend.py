@@ -285,8 +285,15 @@ def test_registration_errors():
         ft.make_jaxpr(p.bind)(X)
     missing = fx.Primitive("no_vmap")
     fx.def_abstract_eval(missing, lambda x: x)
-    with pytest.raises(NotImplementedError, match=r"\[vmap\] no batching rule.*'no_vmap'"):
+    fx.def_impl(missing, lambda x: x)
+    with pytest.raises(NotImplementedError, match=r"\[vmap\] no batching rule.*'no_vmap'.*"
+                                                  r"functrans.extend.def_vmap"):
         ft.vmap(missing.bind)(XS)
+    with pytest.raises(NotImplementedError, match=r"\[jvp\].*'no_vmap'.*functrans.extend.def_jvp"):
+        ft.grad(missing.bind)(1.0)
+    with pytest.raises(NotImplementedError, match=r"\[jit\] no XLA lowering.*'no_vmap'.*"
+                                                  r"functrans.extend.def_lowering"):
+        ft.jit(missing.bind)(XS)
 
 
 # ---- jaxprs built and read by hand --------------------------------------------------------

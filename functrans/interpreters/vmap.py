@@ -70,7 +70,8 @@ class BatchTrace(Trace):
                 if rule is None:
                     raise NotImplementedError(
                         f"[vmap] no batching rule for primitive '{prim.name}'; add "
-                        f"vmap_rules[{prim.name}_p] in its primitives module")
+                        f"vmap_rules[{prim.name}_p] in its primitives module (for an "
+                        "extension's primitive: functrans.extend.def_vmap)")
                 outs, out_bdims = rule(self.axis_data, vals, bdims, **params)
         if out_bdims is None:
             out_bdims = [None] * len(outs)

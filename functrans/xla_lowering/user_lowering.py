@@ -52,7 +52,7 @@ class LoweringContext:
           *operands: values (operands of the rule, or results of earlier ``op`` calls).
           result: the result's ShapedArray; a list of ShapedArrays for an op with several
             results (then a list of values is returned). Default: inferred by the op where
-            StableHLO can (elementwise ops, compare, select, dot_general, ...).
+            StableHLO can (elementwise ops, compare, select, ...).
           attributes: ``{name: value}``; a value is an int (i64), a bool, a tuple/list of
             ints (``array<i64: ...>``) or a string of MLIR attribute syntax
             (``"#stablehlo<comparison_direction GT>"``; a string attribute is ``'"text"'``).
