@@ -24,7 +24,7 @@ Example:
     ...                                   derivatives=[lambda x: 3.0 * x * x],
     ...                                   lowering=lambda x: x * x * x)
     >>> functrans.grad(cube_p.bind)(2.0)
-    Array(12., dtype=float32)
+    Array(12., dtype=float32, weak_type=True)
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ def eval_jaxpr(jaxpr: Jaxpr, consts: Sequence, *args) -> list:
     Example:
         >>> c = make_jaxpr(lambda x: x * 2.0)(1.0)
         >>> eval_jaxpr(c.jaxpr, c.consts, 3.0)
-        [Array(6., dtype=float32)]
+        [Array(6., dtype=float32, weak_type=True)]
     """
     return _eval_jaxpr(jaxpr, consts, *args)
 
@@ -105,7 +105,7 @@ def jaxpr_as_fun(closed: ClosedJaxpr) -> Callable[..., list]:
     Example:
         >>> f = jaxpr_as_fun(make_jaxpr(lambda x: x * 2.0)(1.0))
         >>> functrans.jit(f)(3.0)
-        [Array(6., dtype=float32)]
+        [Array(6., dtype=float32, weak_type=True)]
     """
     def fun(*args):
         return _eval_jaxpr(closed.jaxpr, closed.consts, *args)
