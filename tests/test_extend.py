@@ -296,6 +296,19 @@ def test_registration_errors():
         ft.jit(missing.bind)(XS)
 
 
+def test_eager_on_device_runs_the_lowering_or_falls_back_to_the_impl():
+    from functrans.xla_lowering import eager
+    host_only = fx.Primitive("host_only_double")
+    fx.def_abstract_eval(host_only, lambda x: x)
+    fx.def_impl(host_only, lambda x: x * 2)
+    eager.enable(True)  # what an accelerator does: one compiled op per eager primitive
+    try:
+        assert_close(ex.softplus(X), jax.nn.softplus(X))
+        assert_close(host_only.bind(X), X * 2)
+    finally:
+        eager.enable(eager.default_enabled())
+
+
 # ---- jaxprs built and read by hand --------------------------------------------------------
 
 def test_hand_built_jaxpr_prints_evaluates_and_transforms():
