@@ -171,6 +171,61 @@ def test_cumsum_transpose_identity():
     assert_close(ct_in, jax.linear_transpose(lambda x: jnp.cumsum(x, axis=-1), t)(ct)[0])
 
 
+# A bilinear primitive with a param: linear in each operand separately, so its transpose
+# rule looks at which operand is the UndefinedPrimal.
+scaled_mul_p = fx.Primitive("scaled_mul")
+
+
+def scaled_mul(x, w, scale):
+    return scaled_mul_p.bind(x, w, scale=scale)
+
+
+fx.def_abstract_eval(scaled_mul_p, lambda x, w, *, scale: x)
+fx.def_impl(scaled_mul_p, lambda x, w, *, scale: (x * w * scale).astype(x.dtype))
+
+
+@fx.def_jvp(scaled_mul_p)
+def _scaled_mul_jvp(primals, tangents, *, scale):
+    (x, w), (tx, tw) = primals, tangents
+    return scaled_mul(x, w, scale), scaled_mul(tx, w, scale) + scaled_mul(x, tw, scale)
+
+
+@fx.def_transpose(scaled_mul_p)
+def _scaled_mul_transpose(ct, x, w, *, scale):
+    assert fx.is_undefined_primal(x) != fx.is_undefined_primal(w)  # linear in one of them
+    return [scaled_mul(ct, w, scale) if fx.is_undefined_primal(x) else None,
+            scaled_mul(x, ct, scale) if fx.is_undefined_primal(w) else None]
+
+
+@fx.def_vmap(scaled_mul_p)
+def _scaled_mul_vmap(args, dims, *, scale):
+    n = next(a.shape[d] for a, d in zip(args, dims, strict=True) if d is not None)
+    x, w = [fnp.moveaxis(a, d, 0) if d is not None else fnp.broadcast_to(a, (n, *a.shape))
+            for a, d in zip(args, dims, strict=True)]
+    return scaled_mul(x, w, scale), 0
+
+
+@fx.def_lowering(scaled_mul_p)
+def _scaled_mul_lowering(ctx, x, w, *, scale):
+    return ctx.op("stablehlo.multiply", ctx.op("stablehlo.multiply", x, w),
+                  ctx.constant(scale, ctx.avals_out[0]))
+
+
+def test_a_bilinear_primitive_with_params_under_every_transformation():
+    f = lambda m, sm: lambda x, w: (m.numpy.sin(sm(x, w, 1.5)) * w).sum()  # noqa: E731
+    jsm = lambda x, w, scale: x * w * scale  # noqa: E731
+    w = np.cos(XS).astype(np.float32)
+    for grad in (ft.grad(f(ft, scaled_mul), (0, 1)), ft.jit(ft.grad(f(ft, scaled_mul), (0, 1)))):
+        for g, want in zip(grad(XS, w), jax.grad(f(jax, jsm), (0, 1))(XS, w), strict=True):
+            assert_close(g, want)
+    assert_close(ft.vmap(scaled_mul, in_axes=(1, None, None))(XS, w[:, 0], 2.0),
+                 jax.vmap(jsm, in_axes=(1, None, None))(XS, w[:, 0], 2.0))
+    assert_close(ft.jit(ft.vmap(ft.hessian(lambda x: scaled_mul(x, x, 0.5))))(X),
+                 jax.vmap(jax.hessian(lambda x: jsm(x, x, 0.5)))(X))
+    jaxpr = ft.make_jaxpr(lambda x: scaled_mul(x, x, 2.5))(X)
+    assert jaxpr.eqns[0].params == {"scale": 2.5}
+
+
 # ---- (d) no derivative, zero derivative --------------------------------------------------
 
 def test_no_derivative_raises_a_clear_error():
