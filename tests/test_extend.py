@@ -289,6 +289,10 @@ def test_lowering_errors_name_the_primitive_and_the_op():
     with pytest.raises(TypeError, match=r"\[bad_arity lowering\] stablehlo.add: invalid "
                                         r"operation.*2 operands"):
         ft.jit(arity.bind)(X)
+    const = _prim_with_lowering("raw_const", lambda ctx, x: ctx.op("stablehlo.add", x, 1.0))
+    with pytest.raises(TypeError, match=r"\[raw_const lowering\] stablehlo.add: operand 1 is a "
+                                        r"float.*ctx.constant"):
+        ft.jit(const.bind)(X)
     attr = _prim_with_lowering("bad_attr", lambda ctx, x: ctx.op(
         "stablehlo.compare", x, x, result=ctx.avals_out[0].update(dtype=bool),
         attributes={"comparison_direction": "#stablehlo<comparison_direction SIDEWAYS>"}))

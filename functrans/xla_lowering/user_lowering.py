@@ -70,6 +70,10 @@ class LoweringContext:
         if not ir.Context.current.is_registered_operation(name):
             raise ValueError(f"{where}: no such operation; use a StableHLO op name such as "
                              "'stablehlo.exponential' (see the StableHLO specification)")
+        for i, x in enumerate(operands):
+            if not isinstance(x, ir.Value):
+                raise TypeError(f"{where}: operand {i} is a {type(x).__name__}, not a value of "
+                                "the rule; make constants with ctx.constant(value, like_aval)")
         multi = isinstance(result, list | tuple)
         attrs = {k: _attribute(v, f"{where}: attribute {k!r}")
                  for k, v in (attributes or {}).items()}
