@@ -3,7 +3,8 @@
 Everything an extension needs, and the only module it should import besides the
 public ``functrans`` ones (internal modules are free to change; this one is a promise):
 
-* **Primitives**: ``Primitive``, ``bind``, ``ShapedArray``, ``get_aval``.
+* **Primitives**: ``Primitive``, ``bind``, ``ShapedArray``, ``get_aval``, ``dtypes``
+  (``functrans.dtypes``: ``bfloat16``, ``float0``, ``issubdtype``, ...).
 * **Rules** (plain calls or decorators): ``def_abstract_eval``, ``def_impl``,
   ``def_jvp``, ``def_transpose``, ``def_vmap``, ``def_lowering`` (StableHLO through
   ``ctx.op``/``ctx.constant``, no MLIR import), ``lowering_from_function`` (lower by a
@@ -29,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+from .. import dtypes
 from ..xla_lowering.user_lowering import LoweringContext
 from .core import (
     ClosedJaxpr,
@@ -67,7 +69,7 @@ from .rules import (
 
 __all__ = [
     # primitives and values
-    "Primitive", "bind", "ShapedArray", "get_aval",
+    "Primitive", "bind", "ShapedArray", "get_aval", "dtypes",
     # rules
     "def_abstract_eval", "def_impl", "def_jvp", "def_transpose", "def_vmap", "def_lowering",
     "lowering_from_function", "LoweringContext", "def_linear", "def_zero_derivative",
