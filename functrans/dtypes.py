@@ -1,4 +1,9 @@
-"""``functrans.dtypes`` (``jax.dtypes``): dtype constants and queries."""
+"""``functrans.dtypes`` (``jax.dtypes``): dtype constants and queries.
+
+Example:
+    >>> functrans.dtypes.issubdtype(functrans.dtypes.bfloat16, functrans.numpy.floating)
+    True
+"""
 
 from __future__ import annotations
 

@@ -16,7 +16,12 @@ from . import dtypes
 
 
 class ShapedArray:
-    """The abstract value of an array: shape, dtype and whether the dtype is weak."""
+    """The abstract value of an array: shape, dtype and whether the dtype is weak.
+
+    Example:
+        >>> ShapedArray((3,), np.float32).update(shape=(2, 3))
+        ShapedArray(f32[2,3])
+    """
 
     __slots__ = ("shape", "dtype", "weak_type", "_hash")
 
@@ -61,7 +66,11 @@ _var_ids = itertools.count()
 
 
 class Var:
-    """A variable of a jaxpr. Identity is the object; ``count`` orders names."""
+    """A variable of a jaxpr (its ``aval``). Identity is the object; ``count`` orders names.
+
+    Example:
+        >>> x = Var(ShapedArray((3,), np.float32))
+    """
 
     __slots__ = ("aval", "count")
 
@@ -74,7 +83,12 @@ class Var:
 
 
 class Literal:
-    """A scalar constant inlined into a jaxpr."""
+    """A scalar constant inlined into a jaxpr: ``val`` (a Python or NumPy scalar) and
+    its ``aval``.
+
+    Example:
+        >>> two = Literal(2.0, ShapedArray((), np.float32, weak_type=True))
+    """
 
     __slots__ = ("val", "aval")
 
@@ -90,7 +104,13 @@ Atom = Var | Literal
 
 
 class Eqn:
-    """``outvars = primitive[params] *inputs``."""
+    """``outvars = primitive[params] *inputs``: ``inputs`` (also ``invars``, as in JAX)
+    are Vars or Literals, ``params`` a dict of static parameters.
+
+    Example:
+        >>> y = Var(x.aval)
+        >>> eqn = Eqn(lax.sin_p, [x], {}, [y])
+    """
 
     __slots__ = ("primitive", "inputs", "params", "outvars", "source")
 
@@ -102,12 +122,26 @@ class Eqn:
         self.outvars = outvars
         self.source = source
 
+    @property
+    def invars(self) -> list:
+        """The inputs (JAX's name for them)."""
+        return self.inputs
+
     def __repr__(self) -> str:
         from .pretty import pp_eqn
         return pp_eqn(self)
 
 
 class Jaxpr:
+    """A flat program: ``constvars`` and ``invars`` (Vars), ``eqns`` (Eqns), ``outvars``
+    (Vars or Literals). Printing gives JAX's text form.
+
+    Example:
+        >>> x, y = Var(ShapedArray((), np.float32)), Var(ShapedArray((), np.float32))
+        >>> Jaxpr([], [x], [Eqn(lax.sin_p, [x], {}, [y])], [y])
+        { lambda ; a:f32[]. let b:f32[] = sin a in (b,) }
+    """
+
     __slots__ = ("constvars", "invars", "eqns", "outvars", "__weakref__")
 
     def __init__(self, constvars: list[Var], invars: list[Var], eqns: list[Eqn], outvars: list):
@@ -130,7 +164,13 @@ class Jaxpr:
 
 
 class ClosedJaxpr:
-    """A jaxpr together with the values of its constvars."""
+    """A jaxpr together with the values of its constvars (what ``make_jaxpr`` returns and
+    what higher-order primitives carry).
+
+    Example:
+        >>> closed = ClosedJaxpr(jaxpr, [])
+        >>> closed.in_avals, closed.out_avals
+    """
 
     __slots__ = ("jaxpr", "consts", "__weakref__")
 

@@ -18,7 +18,8 @@ from .ir import ShapedArray
 
 
 class Primitive:
-    """A named operation. Its rules live in the tables of ``core.registry``."""
+    """A named operation. Its rules live in the tables of ``core.registry``; ``bind``
+    returns a list (see ``functrans.extend.Primitive`` for the one-result form)."""
 
     __slots__ = ("name",)
 
@@ -45,6 +46,9 @@ def bind1(prim: Primitive, *args, **params):
     return _state.trace.process(prim, args, params)[0]
 
 
+_CURRENT = object()  # Trace's default parent: the trace current at construction
+
+
 class _State:
     trace: Trace | None = None
 
@@ -53,6 +57,12 @@ _state = _State()
 
 
 def current_trace() -> Trace:
+    """The trace that ``bind`` hands primitives to now (the eager root trace outside any
+    transformation).
+
+    Example:
+        >>> trace = current_trace()
+    """
     return _state.trace
 
 
@@ -81,13 +91,28 @@ class SuspendedTraceError(Exception):
 
 class Trace:
     """Base of every interpreter's trace. Subclasses implement ``lift`` and
-    ``process_primitive``; ``name`` says which transformation it is."""
+    ``process_primitive``; ``name`` says which transformation it is (for messages).
+
+    ``Trace()`` takes the current trace as its parent. ``process_primitive(prim, tracers,
+    params)`` receives this trace's tracers (``to_tracer``, JAX's full_raise, has lifted
+    the other operands) and returns a list of results; work on the parent's values runs
+    under ``with self.in_parent():`` so that its primitives go one level out.
+
+    Example:
+        >>> class PrintTrace(Trace):
+        ...     def lift(self, x): return PrintTracer(self, x)
+        ...     def process_primitive(self, prim, tracers, params):
+        ...         print(prim)
+        ...         with self.in_parent():
+        ...             outs = bind(prim, *[t.val for t in tracers], **params)
+        ...         return [PrintTracer(self, o) for o in outs]
+    """
 
     name = "trace"
     suspended = False  # True while a custom rule runs for it (see check_alive)
 
-    def __init__(self, parent: Trace | None):
-        self.parent = parent
+    def __init__(self, parent: Trace | None | object = _CURRENT):
+        self.parent = _state.trace if parent is _CURRENT else parent
         self.alive = True
 
     def lift(self, val) -> Tracer:
@@ -146,7 +171,12 @@ def check_alive(x: Tracer) -> None:
 
 @contextlib.contextmanager
 def new_trace(trace: Trace):
-    """Make ``trace`` current for the body; it dies on exit (later use is a leak)."""
+    """Make ``trace`` current for the body; it dies on exit (later use is a leak).
+
+    Example:
+        >>> with new_trace(PrintTrace()) as trace:
+        ...     outs = [trace.to_tracer(x) for x in f(*map(trace.lift, args))]
+    """
     prev, _state.trace = _state.trace, trace
     try:
         yield trace
@@ -166,10 +196,24 @@ def user_frame() -> str:
 
 class Tracer:
     """A value under a transformation. Operators and array methods are attached by
-    ``functrans._array_methods`` so that Tracers and Arrays behave alike."""
+    ``functrans._array_methods`` so that Tracers and Arrays behave alike.
+
+    Subclasses call ``super().__init__(trace)``, define the ``aval`` property and hold
+    whatever their interpreter carries.
+
+    Example:
+        >>> class PrintTracer(Tracer):
+        ...     def __init__(self, trace, val):
+        ...         super().__init__(trace)
+        ...         self.val = val
+        ...     aval = property(lambda self: get_aval(self.val))
+    """
 
     __slots__ = ("_trace",)
     __array_priority__ = 1000
+
+    def __init__(self, trace: Trace):
+        self._trace = trace  # subclasses may set it themselves
 
     @property
     def aval(self) -> ShapedArray:

@@ -110,7 +110,8 @@ class JVPTrace(Trace):
         reason = no_rule_reasons["jvp"].get(prim)
         if reason is None:
             raise NotImplementedError(f"[jvp] differentiation rule for '{prim.name}' is not "
-                                      "implemented")
+                                      "implemented (for an extension's primitive: "
+                                      "functrans.extend.def_jvp or def_no_derivative)")
         outs = bind(prim, *primals, **params)
         if any(is_differentiable(_ops.aval(o)) for o in outs):
             raise TypeError(f"[jvp] '{prim.name}' is not differentiable: {reason}; wrap its "

@@ -20,7 +20,7 @@ import numpy as np
 from ..core.array import Array, aval_of
 from ..core.ir import ClosedJaxpr, Eqn, Jaxpr, Literal, ShapedArray, Var
 from ..core.registry import abstract_eval_rules
-from ..core.trace import Trace, Tracer, _state, new_trace
+from ..core.trace import Trace, Tracer, _state, bind, new_trace
 
 
 class StagingTracer(Tracer):
@@ -162,7 +162,7 @@ def eval_jaxpr(jaxpr: Jaxpr, consts: Sequence, *args) -> list:
     for v, val in zip(jaxpr.invars, args, strict=True):
         env[v] = val
     for eqn in jaxpr.eqns:
-        outs = eqn.primitive.bind(*[read(x) for x in eqn.inputs], **eqn.params)
+        outs = bind(eqn.primitive, *[read(x) for x in eqn.inputs], **eqn.params)
         for v, val in zip(eqn.outvars, outs, strict=True):
             env[v] = val
     return [read(x) for x in jaxpr.outvars]

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from ..core.array import aval_of
 from ..core.ir import ClosedJaxpr, Jaxpr, ShapedArray
 from ..core.registry import vmap_rules
-from ..core.trace import Trace, Tracer, new_trace
+from ..core.trace import Trace, Tracer, bind, new_trace
 from ..primitives._batching import (  # noqa: F401  (re-exported helpers)
     AxisData,
     bdim_at_front,
@@ -64,13 +64,14 @@ class BatchTrace(Trace):
         bdims = [t.bdim for t in tracers]
         with self.in_parent():
             if all(b is None for b in bdims) and not _needs_rule(prim, params):
-                outs, out_bdims = prim.bind(*vals, **params), None
+                outs, out_bdims = bind(prim, *vals, **params), None
             else:
                 rule = vmap_rules.get(prim)
                 if rule is None:
                     raise NotImplementedError(
                         f"[vmap] no batching rule for primitive '{prim.name}'; add "
-                        f"vmap_rules[{prim.name}_p] in its primitives module")
+                        f"vmap_rules[{prim.name}_p] in its primitives module (for an "
+                        "extension's primitive: functrans.extend.def_vmap)")
                 outs, out_bdims = rule(self.axis_data, vals, bdims, **params)
         if out_bdims is None:
             out_bdims = [None] * len(outs)

@@ -184,7 +184,13 @@ def pad_zeros(ct, operand_shape, start_indices, strides):
 # ---- transpose-rule helpers ------------------------------------------------------------
 
 class UndefinedPrimal:
-    """Marks an argument of a transpose rule that the primitive is linear in."""
+    """Marks an argument of a transpose rule that the primitive is linear in (its value is
+    unknown; ``aval`` gives its shape and dtype).
+
+    Example:
+        >>> UndefinedPrimal(ShapedArray((3,), np.float32)).aval.shape
+        (3,)
+    """
 
     __slots__ = ("aval",)
 

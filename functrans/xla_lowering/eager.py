@@ -12,7 +12,7 @@ import os
 from ..core.array import Array, aval_of
 from ..core.config import config
 from ..core.ir import ClosedJaxpr, Eqn, Jaxpr, Var
-from ..core.registry import abstract_eval_rules
+from ..core.registry import abstract_eval_rules, lowering_rules
 from ..core.trace import Tracer, check_alive
 from ..interpreters.eval import eval_trace
 from . import runtime
@@ -34,7 +34,10 @@ def _one_op_jaxpr(prim, avals: tuple, params: dict) -> ClosedJaxpr:
 
 
 def device_op(prim, args, params) -> list:
-    """Run ``prim`` as a one-op executable on the device of its first device input."""
+    """Run ``prim`` as a one-op executable on the device of its first device input (an
+    extension's primitive without a lowering runs its NumPy impl on the host)."""
+    if prim not in lowering_rules:
+        return eval_trace.process_on_host(prim, args, params)
     for x in args:
         if isinstance(x, Tracer):
             check_alive(x)

@@ -117,7 +117,8 @@ def lower_jaxpr(mctx: ModuleContext, jaxpr: Jaxpr, consts: Sequence[ir.Value],
         rule = lowering_rules.get(eqn.primitive)
         if rule is None:
             raise NotImplementedError(f"[jit] no XLA lowering for primitive "
-                                      f"'{eqn.primitive.name}'")
+                                      f"'{eqn.primitive.name}' (for an extension's primitive: "
+                                      "functrans.extend.def_lowering)")
         ctx = RuleContext([x.aval for x in eqn.inputs], [v.aval for v in eqn.outvars], mctx)
         outs = rule(ctx, *[read(x) for x in eqn.inputs], **eqn.params)
         env.update(zip(eqn.outvars, outs, strict=True))
