@@ -1,7 +1,9 @@
-"""Timing helpers shared by the benchmark scripts: best-of-N per-call latency."""
+"""Timing helpers shared by the benchmark scripts: interleaved paired medians (the
+results interface of `make bench`), best-of-N per-call latency."""
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 
@@ -58,3 +60,73 @@ def row(name: str, ours: float, theirs: float, target: str = "") -> str:
     ratio = ours / theirs
     line = f"{name:<44} functrans {fmt(ours)}   jax {fmt(theirs)}   ratio {ratio:5.2f}x"
     return line + (f"   (target {target})" if target else "")
+
+
+# ---- the shared results interface (``make bench`` / benchmarks/run_all.py) -------------
+# Every benchmarks/bench_*.py exposes ``results() -> list[dict]``, one dict per workload:
+#   workload (str), ours (median seconds, functrans), jax (median seconds, JAX; None when
+#   there is no JAX figure), spread (str, e.g. "±3%"), target (ratio ours/jax to reach, or
+#   None), note (optional str); optionally unit ("s" by default; "MiB" for memory figures)
+#   and met (bool, for rows whose target is not a ratio). ``main()`` prints them.
+
+def paired_median(ours: Callable[[], object], theirs: Callable[[], object], number: int = 100,
+                  rounds: int = 9, warmup: int = 2) -> tuple[float, float, str]:
+    """Median per-call seconds of two functions over ``rounds`` interleaved rounds of
+    ``number`` calls each (the order alternates every round, so load drift and cache
+    effects hit both alike), and the spread of their ratio: half the interquartile range
+    of the per-round ratios, relative to the median ratio (``"±3%"``)."""
+    for _ in range(warmup):
+        ours(), theirs()
+    a, b = [], []
+    for r in range(rounds):
+        pair = ((ours, a), (theirs, b)) if r % 2 == 0 else ((theirs, b), (ours, a))
+        for fn, store in pair:
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            store.append((time.perf_counter() - t0) / number)
+    return statistics.median(a), statistics.median(b), ratio_spread(a, b)
+
+
+def ratio_spread(ours: list[float], theirs: list[float]) -> str:
+    """Half the interquartile range of the per-round ratios over their median, as "±N%"."""
+    ratios = sorted(x / y for x, y in zip(ours, theirs, strict=True))
+    if len(ratios) < 2:
+        return "n/a"
+    q1, _, q3 = statistics.quantiles(ratios, n=4, method="inclusive")
+    return f"±{50 * (q3 - q1) / statistics.median(ratios):.0f}%"
+
+
+def result(workload: str, ours: float, jax: float | None, spread: str,
+           target: float | None = None, note: str | None = None, **extra) -> dict:
+    """One row of a benchmark's ``results()``."""
+    return {"workload": workload, "ours": ours, "jax": jax, "spread": spread,
+            "target": target, "note": note, **extra}
+
+
+def met(r: dict) -> bool | None:
+    """Whether a row meets its target (None when it has none)."""
+    if "met" in r:
+        return r["met"]
+    if r.get("target") is None or r.get("jax") in (None, 0):
+        return None
+    return r["ours"] / r["jax"] <= r["target"]
+
+
+def fmt_value(value: float | None, unit: str = "s") -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f} {unit}" if unit != "s" else fmt(value).strip()
+
+
+def print_results(rows: list[dict]) -> None:
+    """The rows as aligned text lines (what each benchmark's ``main()`` prints)."""
+    for r in rows:
+        unit = r.get("unit", "s")
+        ratio = f"{r['ours'] / r['jax']:5.2f}x" if r.get("jax") else "   -  "
+        target = f" target <= {r['target']}x" if r.get("target") is not None else ""
+        ok = {True: " met", False: " MISSED", None: ""}[met(r)]
+        note = f"  ({r['note']})" if r.get("note") else ""
+        print(f"{r['workload']:<48} functrans {fmt_value(r['ours'], unit):>10}   jax "
+              f"{fmt_value(r.get('jax'), unit):>10}   ratio {ratio} {r['spread']:>5}"
+              f"{target}{ok}{note}")

@@ -6,6 +6,8 @@ Attached once at import so that a traced value behaves like an Array
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import numpy as fnp
 from .core.array import Array
 from .core.trace import Tracer
@@ -26,10 +28,12 @@ def _defer(fn):
     return op
 
 
+_OPERAND_TYPES = (Array, Tracer, bool, int, float, complex, np.ndarray, np.generic, list,
+                  tuple)
+
+
 def _is_operand(x) -> bool:
-    import numpy as np
-    return isinstance(x, (Array, Tracer, bool, int, float, complex, np.ndarray, np.generic,
-                          list, tuple)) or hasattr(x, "__array__")
+    return isinstance(x, _OPERAND_TYPES) or hasattr(x, "__array__")
 
 
 _BINARY = {

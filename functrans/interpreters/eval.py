@@ -27,19 +27,31 @@ try:  # NumPy 2: errstate is a context variable; setting it directly is ~10x che
 except ImportError:  # pragma: no cover - other NumPy versions
     _np_errstate = None
 
-_out_avals_cache: dict = {}
+_out_avals_cache: dict = {}  # (prim, avals[, params]) -> (out avals, impl, single-result)
+
+
+def _host_plan(prim, avals: tuple, params: dict) -> tuple:
+    """What eager evaluation of ``prim`` on ``avals`` needs, memoized on (prim, avals,
+    params): the output avals (abstract eval, which also checks shapes and dtypes), the
+    NumPy impl, and whether it is a single-result impl that can be called unwrapped."""
+    try:
+        key = (prim, avals, *params.items()) if params else (prim, avals)
+        plan = _out_avals_cache.get(key)
+    except TypeError:  # unhashable params
+        key, plan = None, None
+    if plan is None:
+        rule = impl_rules[prim]
+        single = getattr(rule, "single_result", None)
+        outs = abstract_eval_rules[prim](*avals, **params)
+        plan = (outs, rule if single is None else single, single is not None)
+        if key is not None:
+            _out_avals_cache[key] = plan
+    return plan
 
 
 def out_avals(prim, avals: tuple, params: dict) -> list:
     """``abstract_eval_rules[prim]`` memoized on (prim, avals, params)."""
-    try:
-        key = (prim, avals, tuple(params.items())) if params else (prim, avals)
-        cached = _out_avals_cache.get(key)
-    except TypeError:  # unhashable params
-        return abstract_eval_rules[prim](*avals, **params)
-    if cached is None:
-        cached = _out_avals_cache[key] = abstract_eval_rules[prim](*avals, **params)
-    return cached
+    return _host_plan(prim, avals, params)[0]
 
 
 class EvalTrace(Trace):
@@ -53,6 +65,9 @@ class EvalTrace(Trace):
         self.device_op = None
 
     def process(self, prim, args, params):
+        if (self.device_op is None and prim not in self.device_rules
+                and not (_config_values["jax_debug_nans"] or _config_values["jax_debug_infs"])):
+            return self.process_on_host(prim, args, params)  # the common eager case
         device_rule = self.device_rules.get(prim)
         if device_rule is not None:
             _check_no_tracers(args)
@@ -83,13 +98,19 @@ class EvalTrace(Trace):
             vals = [x._np if x._np is not None else x.numpy() for x in args]
         except AttributeError:
             avals, vals = self._convert_args(prim, args)
-        outs_aval = out_avals(prim, avals, params)
+        outs_aval, impl, single = _host_plan(prim, avals, params)
         token = _np_errstate.set(_QUIET) if _np_errstate is not None else None
         try:
-            outs = impl_rules[prim](*vals, **params)
+            outs = impl(*vals, **params)
         finally:
             if token is not None:
                 _np_errstate.reset(token)
+        if single:
+            aval = outs_aval[0]
+            if type(outs) is not np.ndarray or outs.dtype is not aval.dtype \
+                    or outs.shape != aval.shape:
+                return [_wrap(outs, aval)]
+            return [Array(outs, aval)]
         return [_wrap(o, a) for o, a in zip(outs, outs_aval, strict=True)]
 
     @staticmethod

@@ -41,6 +41,8 @@ def _keep(a_shape, out, axes, keepdims):
 
 
 def _sum_dtype(dt):
+    if dt.kind in "fcV":  # inexact: unchanged (the common case, checked first)
+        return dt
     if dt == dtypes.bool_:
         return dtypes.default_int()
     if dtypes.is_integer(dt) and dt.itemsize < dtypes.default_int().itemsize:
@@ -57,15 +59,18 @@ def _masked(a, where_, fill):
 def _reducer(name, lax_fn, identity, acc_dtype=None):
     def fn(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
         a = _prep(a, name)
-        dt = np.dtype(dtype) if dtype is not None else (acc_dtype or (lambda d: d))(
-            aval(a).dtype)
-        a = lax.convert_element_type(a, dt) if dt != aval(a).dtype else a
-        a = _masked(a, where, identity)
-        axes = reduction_axes(axis, aval(a).ndim, name)
+        in_dtype = a.aval.dtype
+        dt = np.dtype(dtype) if dtype is not None else (
+            in_dtype if acc_dtype is None else acc_dtype(in_dtype))
+        a = lax.convert_element_type(a, dt) if dt != in_dtype else a
+        if where is not None:
+            a = _masked(a, where, identity)
+        shape = a.aval.shape
+        axes = reduction_axes(axis, len(shape), name)
         res = lax_fn(a, axes)
         if initial is not None:
             res = _combine(name, res, initial)
-        return _keep(aval(a).shape, res, axes, keepdims)
+        return _keep(shape, res, axes, keepdims) if keepdims else res
     fn.__name__ = name
     fn.__doc__ = (f"``{name}`` over ``axis`` (``jax.numpy.{name}``).\n\nArgs:\n  a: array.\n"
                   "  axis: int, tuple or None (all axes).\n  keepdims: keep reduced axes as "

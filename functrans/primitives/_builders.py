@@ -28,7 +28,8 @@ def primitive(name: str, abstract_eval: Callable, impl: Callable, multiple_resul
         abstract_eval_rules[p], impl_rules[p] = abstract_eval, impl
     else:
         abstract_eval_rules[p] = lambda *a, **k: [abstract_eval(*a, **k)]
-        impl_rules[p] = lambda *a, **k: [impl(*a, **k)]
+        impl_rules[p] = rule = lambda *a, **k: [impl(*a, **k)]
+        rule.single_result = impl  # eager evaluation calls it directly (no list)
     return p
 
 
