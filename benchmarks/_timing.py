@@ -88,6 +88,16 @@ def paired_median(ours: Callable[[], object], theirs: Callable[[], object], numb
     return statistics.median(a), statistics.median(b), ratio_spread(a, b)
 
 
+def calibrate(fn: Callable[[], object], seconds: float = 0.002) -> int:
+    """How many calls of ``fn`` take about ``seconds`` (at least 1): the ``number`` for a
+    round of ``paired_median`` short enough that many rounds fit."""
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    dt = max(time.perf_counter() - t0, 1e-7)
+    return max(1, int(seconds / dt))
+
+
 def ratio_spread(ours: list[float], theirs: list[float]) -> str:
     """Half the interquartile range of the per-round ratios over their median, as "±N%"."""
     ratios = sorted(x / y for x, y in zip(ours, theirs, strict=True))

@@ -93,12 +93,27 @@ class EvalTrace(Trace):
         raise floating_point_error(bad, prim.name)
 
     def process_on_host(self, prim, args, params):
-        try:  # fast path: every argument is a functrans Array
-            avals = tuple([x.aval for x in args])
-            vals = [x._np if x._np is not None else x.numpy() for x in args]
+        try:  # fast path: every argument is a functrans Array (no comprehensions: hot)
+            if len(args) == 1:
+                (x,) = args
+                avals = (x.aval,)
+                vals = [x._np if x._np is not None else x.numpy()]
+            elif len(args) == 2:
+                x, y = args
+                avals = (x.aval, y.aval)
+                vals = [x._np if x._np is not None else x.numpy(),
+                        y._np if y._np is not None else y.numpy()]
+            else:
+                avals = tuple([x.aval for x in args])
+                vals = [x._np if x._np is not None else x.numpy() for x in args]
         except AttributeError:
             avals, vals = self._convert_args(prim, args)
-        outs_aval, impl, single = _host_plan(prim, avals, params)
+        try:
+            plan = _out_avals_cache.get((prim, avals, *params.items()) if params else
+                                        (prim, avals))
+        except TypeError:  # unhashable params
+            plan = None
+        outs_aval, impl, single = plan or _host_plan(prim, avals, params)
         token = _np_errstate.set(_QUIET) if _np_errstate is not None else None
         try:
             outs = impl(*vals, **params)
