@@ -22,12 +22,13 @@ def _defer(fn):
     """Binary operators return NotImplemented for operands they do not know, so Python
     can try the other operand's reflected method."""
     def op(self, other):
-        if not _is_operand(other):
+        if type(other) not in _COMMON_OPERANDS and not _is_operand(other):
             return NotImplemented
         return fn(self, other)
     return op
 
 
+_COMMON_OPERANDS = frozenset((Array, float, int))
 _OPERAND_TYPES = (Array, Tracer, bool, int, float, complex, np.ndarray, np.generic, list,
                   tuple)
 

@@ -24,7 +24,7 @@ from ._lax_control_flow import (  # noqa: F401  (control flow, re-exported; map 
 from .core import dtypes
 from .core.array import Array, aval_of
 from .core.ir import ShapedArray
-from .core.trace import Tracer, bind, bind1
+from .core.trace import Tracer, _state, bind, bind1
 from .primitives import bitwise as _bw
 from .primitives import collectives as _coll
 from .primitives import cumulative as _cu
@@ -125,7 +125,7 @@ def _nary(prim, lift=_lift_scalars):
             if type(a) in _PY_SCALAR_SET:
                 args = lift(*args)
                 break
-        return prim.bind1(*args)
+        return _state.trace.process(prim, args, {})[0]  # prim.bind1(*args), one call less
     op.__name__ = prim.name
     op.__doc__ = f"Elementwise ``{prim.name}`` (``jax.lax.{prim.name}``)."
     return op

@@ -47,6 +47,9 @@ def in_float64(np_fn: Callable) -> Callable:
         dtype = x.dtype
         if dtype not in NARROW_FLOATS:
             return np_fn(x, *rest)
+        if not rest:  # unary (the hot case): no list, and .astype is cheaper than asarray
+            out = np_fn(x.astype(np.float64))
+            return out.astype(dtype) if type(out) is np.ndarray else np.asarray(out, dtype)
         return np.asarray(np_fn(x.astype(np.float64), *[v.astype(np.float64) for v in rest]),
                           dtype)
     impl.__name__ = getattr(np_fn, "__name__", "impl")
