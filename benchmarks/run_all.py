@@ -53,7 +53,7 @@ def machine() -> str:
          "jaxlib.__version__, numpy.__version__)"], capture_output=True, text=True
     ).stdout.split() or ["?", "?", "?"]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (f"{cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
             f"Python {platform.python_version()}; jax {versions[0]}, jaxlib {versions[1]}, "
             f"numpy {versions[2]}; {date}; load average at start {load:.1f}")

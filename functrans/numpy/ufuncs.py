@@ -76,9 +76,9 @@ def _int_passthrough(lax_fn, name):
 
 
 # ---- arithmetic --------------------------------------------------------------------
-add = _binary(lax.add, "add", bool_fn=lambda x, y: lax.select(x, x, y))
+add = _binary(lax.add, "add", bool_fn=lax.bitwise_or)  # on bools: or, as JAX
 subtract = _binary(lax.sub, "subtract")
-multiply = _binary(lax.mul, "multiply", bool_fn=lambda x, y: lax.select(x, y, x))
+multiply = _binary(lax.mul, "multiply", bool_fn=lax.bitwise_and)  # on bools: and
 maximum = _binary(lax.max, "maximum")
 minimum = _binary(lax.min, "minimum")
 true_divide = _binary(lax.div, "true_divide", inexact=True)
