@@ -241,12 +241,12 @@ def slice(x, start_indices, limit_indices, strides=None):  # noqa: A001 (jax.lax
                  limit_indices=tuple(builtins.map(int, limit_indices)), strides=strides)
 
 
-def reduce_sum(x, axes: Sequence[int]):
-    return bind1(reduce_sum_p, x, axes=tuple(builtins.map(int, axes)))
+def reduce_sum(x, axes: Sequence[int]):  # hot in eager code: straight to the trace
+    return _state.trace.process(reduce_sum_p, (x,), {"axes": tuple(builtins.map(int, axes))})[0]
 
 
 def reduce_max(x, axes: Sequence[int]):
-    return bind1(reduce_max_p, x, axes=tuple(builtins.map(int, axes)))
+    return _state.trace.process(reduce_max_p, (x,), {"axes": tuple(builtins.map(int, axes))})[0]
 
 
 def argmax(x, axis: int, index_dtype=dtypes.int32):

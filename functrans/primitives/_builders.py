@@ -58,11 +58,16 @@ def in_float64(np_fn: Callable) -> Callable:
 
 def accumulate_wide(np_reduce: Callable) -> Callable:
     """A NumPy reduction/accumulation (``np.add.reduce``, ``np.cumsum``-like, taking
-    ``axis`` and ``dtype``) that accumulates narrow floats in float64."""
-    def impl(x, *, axis):
+    ``axis`` and ``dtype``) that accumulates narrow floats in float64. It also takes the
+    reduction primitives' param ``axes=`` for ``axis=`` (``reduction`` then registers it
+    as the impl as it is, one call less per eager reduction)."""
+    def impl(x, *, axis=None, axes=None):
+        if axes is not None:
+            axis = axes
         if x.dtype not in NARROW_FLOATS:
             return np_reduce(x, axis=axis)
         return np.asarray(np_reduce(x, axis=axis, dtype=np.float64), x.dtype)
+    impl.accepts_axes = True
     return impl
 
 
@@ -157,7 +162,8 @@ def reduce_abstract_eval(name: str, kind: str, out_dtype=None):
 
 def reduction(name: str, np_fn: Callable, kind: str = "number") -> Primitive:
     """A reduction over static ``axes``: ``np_fn(x, axis=axes)`` (with its vmap rule)."""
-    p = primitive(name, reduce_abstract_eval(name, kind),
-                  lambda x, *, axes: np_fn(x, axis=tuple(axes)))
+    impl = np_fn if getattr(np_fn, "accepts_axes", False) else (
+        lambda x, *, axes: np_fn(x, axis=tuple(axes)))
+    p = primitive(name, reduce_abstract_eval(name, kind), impl)
     vmap_rules[p] = reduction_vmap(p)
     return p
