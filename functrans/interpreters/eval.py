@@ -64,10 +64,9 @@ class EvalTrace(Trace):
         # which runs every primitive as a cached one-op executable on the device.
         self.device_op = None
 
-    def process(self, prim, args, params):
-        if (self.device_op is None and prim not in self.device_rules
-                and not (_config_values["jax_debug_nans"] or _config_values["jax_debug_infs"])):
-            return self.process_on_host(prim, args, params)  # the common eager case
+    def _process_general(self, prim, args, params):
+        """A device rule (the jit call), per-op execution on an accelerator, or the
+        debug_nans/debug_infs checks."""
         device_rule = self.device_rules.get(prim)
         if device_rule is not None:
             _check_no_tracers(args)
@@ -93,6 +92,15 @@ class EvalTrace(Trace):
         raise floating_point_error(bad, prim.name)
 
     def process_on_host(self, prim, args, params):
+        """Run ``prim`` with its NumPy impl, whatever device rule it has."""
+        return self.process(prim, args, params, True)
+
+    def process(self, prim, args, params, on_host=False):
+        # The common eager case runs in this one frame (it is every eager op's overhead).
+        if not on_host and (self.device_op is not None or prim in self.device_rules
+                            or _config_values["jax_debug_nans"]
+                            or _config_values["jax_debug_infs"]):
+            return self._process_general(prim, args, params)
         try:  # fast path: every argument is a functrans Array (no comprehensions: hot)
             if len(args) == 1:
                 (x,) = args

@@ -66,7 +66,8 @@ def accumulate_wide(np_reduce: Callable) -> Callable:
             axis = axes
         if x.dtype not in NARROW_FLOATS:
             return np_reduce(x, axis=axis)
-        return np.asarray(np_reduce(x, axis=axis, dtype=np.float64), x.dtype)
+        out = np_reduce(x, axis=axis, dtype=np.float64)  # .astype: cheaper than asarray
+        return out.astype(x.dtype) if type(out) is np.ndarray else np.asarray(out, x.dtype)
     impl.accepts_axes = True
     return impl
 
