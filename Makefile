@@ -19,11 +19,9 @@ test: $(VENV)/.installed-test
 notebooks: $(VENV)/.installed-test
 	$(PY) tests/notebook_runner.py
 
+# Every benchmarks/bench_*.py, each in its own process -> benchmarks/RESULTS.md
 bench: $(VENV)/.installed-bench
-	@set -e; for f in benchmarks/bench_*.py; do \
-		[ -e "$$f" ] || { echo "no benchmarks/bench_*.py found"; exit 0; }; \
-		echo "== $$f"; $(PY) "$$f"; \
-	done
+	$(PY) benchmarks/run_all.py
 
 lint: $(VENV)/.installed-lint
 	$(PY) -m ruff check .

@@ -1,11 +1,5 @@
-"""Timing helpers shared by the benchmark scripts.
-
-Every ``bench_*.py`` exposes ``results() -> list[dict]``, one dict per workload with keys
-``workload`` (str), ``ours`` and ``jax`` (median seconds per call, from
-``paired_median``'s interleaved rounds), ``spread`` (str like "±3%"), ``target`` (the
-functrans/JAX ratio to meet, or None) and optionally ``note`` (str); ``result`` builds
-one, ``print_results`` prints them (each script's ``main()``).
-"""
+"""Timing helpers shared by the benchmark scripts: interleaved paired medians (the
+results interface of `make bench`), best-of-N per-call latency."""
 
 from __future__ import annotations
 
@@ -68,51 +62,81 @@ def row(name: str, ours: float, theirs: float, target: str = "") -> str:
     return line + (f"   (target {target})" if target else "")
 
 
+# ---- the shared results interface (``make bench`` / benchmarks/run_all.py) -------------
+# Every benchmarks/bench_*.py exposes ``results() -> list[dict]``, one dict per workload:
+#   workload (str), ours (median seconds, functrans), jax (median seconds, JAX; None when
+#   there is no JAX figure), spread (str, e.g. "±3%"), target (ratio ours/jax to reach, or
+#   None), note (optional str); optionally unit ("s" by default; "MiB" for memory figures)
+#   and met (bool, for rows whose target is not a ratio). ``main()`` prints them.
+
 def paired_median(ours: Callable[[], object], theirs: Callable[[], object], number: int = 100,
-                  rounds: int = 9) -> tuple[float, float, str]:
-    """``(median_ours, median_jax, spread)``: per-call seconds of two functions, each the
-    median over ``rounds`` interleaved rounds of ``number`` calls (so drift in the
-    machine's load affects both alike). ``spread`` is half the interquartile range of
-    the per-round ratios, relative to their median, as a string like ``"±3%"``."""
-    for _ in range(2):
+                  rounds: int = 9, warmup: int = 2) -> tuple[float, float, str]:
+    """Median per-call seconds of two functions over ``rounds`` interleaved rounds of
+    ``number`` calls each (the order alternates every round, so load drift and cache
+    effects hit both alike), and the spread of their ratio: half the interquartile range
+    of the per-round ratios, relative to the median ratio (``"±3%"``)."""
+    for _ in range(warmup):
         ours(), theirs()
-    times_a, times_b = [], []
-    for _ in range(rounds):
-        for fn, times in ((ours, times_a), (theirs, times_b)):
+    a, b = [], []
+    for r in range(rounds):
+        pair = ((ours, a), (theirs, b)) if r % 2 == 0 else ((theirs, b), (ours, a))
+        for fn, store in pair:
             t0 = time.perf_counter()
             for _ in range(number):
                 fn()
-            times.append((time.perf_counter() - t0) / number)
-    ratios = sorted(a / b for a, b in zip(times_a, times_b, strict=True))
-    q1, q3 = _quantile(ratios, 0.25), _quantile(ratios, 0.75)
-    spread = 50 * (q3 - q1) / _quantile(ratios, 0.5)
-    return statistics.median(times_a), statistics.median(times_b), f"±{spread:.0f}%"
+            store.append((time.perf_counter() - t0) / number)
+    return statistics.median(a), statistics.median(b), ratio_spread(a, b)
 
 
-def _quantile(sorted_values: list[float], q: float) -> float:
-    pos = q * (len(sorted_values) - 1)
-    lo = int(pos)
-    hi = min(lo + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+def calibrate(fn: Callable[[], object], seconds: float = 0.002) -> int:
+    """How many calls of ``fn`` take about ``seconds`` (at least 1): the ``number`` for a
+    round of ``paired_median`` short enough that many rounds fit."""
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    dt = max(time.perf_counter() - t0, 1e-7)
+    return max(1, int(seconds / dt))
 
 
-def result(workload: str, ours: float, theirs: float, spread: str, target: float | None,
-           note: str = "") -> dict:
-    """One entry of a benchmark script's ``results()`` list (the shared interface)."""
-    out = {"workload": workload, "ours": ours, "jax": theirs, "spread": spread,
-           "target": target}
-    if note:
-        out["note"] = note
-    return out
+def ratio_spread(ours: list[float], theirs: list[float]) -> str:
+    """Half the interquartile range of the per-round ratios over their median, as "±N%"."""
+    ratios = sorted(x / y for x, y in zip(ours, theirs, strict=True))
+    if len(ratios) < 2:
+        return "n/a"
+    q1, _, q3 = statistics.quantiles(ratios, n=4, method="inclusive")
+    return f"±{50 * (q3 - q1) / statistics.median(ratios):.0f}%"
 
 
-def print_results(results: list[dict]) -> None:
-    """Prints ``results()`` entries, one line each: times, ratio, target and whether met."""
-    for r in results:
-        ratio = r["ours"] / r["jax"]
-        target = r["target"]
-        met = "" if target is None else ("  met" if ratio <= target else "  MISSED")
-        line = (f"{r['workload']:<52} functrans {fmt(r['ours'])}   jax {fmt(r['jax'])}   "
-                f"ratio {ratio:5.2f}x {r['spread']:>5}")
-        line += f"   (target <= {target}x{met})" if target is not None else ""
-        print(line + (f"   {r['note']}" if r.get("note") else ""))
+def result(workload: str, ours: float, jax: float | None, spread: str,
+           target: float | None = None, note: str | None = None, **extra) -> dict:
+    """One row of a benchmark's ``results()``."""
+    return {"workload": workload, "ours": ours, "jax": jax, "spread": spread,
+            "target": target, "note": note, **extra}
+
+
+def met(r: dict) -> bool | None:
+    """Whether a row meets its target (None when it has none)."""
+    if "met" in r:
+        return r["met"]
+    if r.get("target") is None or r.get("jax") in (None, 0):
+        return None
+    return r["ours"] / r["jax"] <= r["target"]
+
+
+def fmt_value(value: float | None, unit: str = "s") -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f} {unit}" if unit != "s" else fmt(value).strip()
+
+
+def print_results(rows: list[dict]) -> None:
+    """The rows as aligned text lines (what each benchmark's ``main()`` prints)."""
+    for r in rows:
+        unit = r.get("unit", "s")
+        ratio = f"{r['ours'] / r['jax']:5.2f}x" if r.get("jax") else "   -  "
+        target = f" target <= {r['target']}x" if r.get("target") is not None else ""
+        ok = {True: " met", False: " MISSED", None: ""}[met(r)]
+        note = f"  ({r['note']})" if r.get("note") else ""
+        print(f"{r['workload']:<48} functrans {fmt_value(r['ours'], unit):>10}   jax "
+              f"{fmt_value(r.get('jax'), unit):>10}   ratio {ratio} {r['spread']:>5}"
+              f"{target}{ok}{note}")

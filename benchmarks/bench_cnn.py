@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
-from _timing import paired, row  # noqa: E402
+from _timing import paired_median, print_results, result  # noqa: E402
 
 import functrans as ft  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
@@ -67,10 +67,11 @@ def bench_cnn():
     fv, fg = f_step(fp, fx, fy)
     jv, jg = j_step(jp, jx, jy)
     err = max(float(np.abs(np.asarray(fg[k]) - np.asarray(jg[k])).max()) for k in params)
-    print(f"# CNN loss functrans {float(fv):.6f} jax {float(jv):.6f}; max |grad diff| {err:.2e}")
-    ours, theirs = paired(lambda: ft.block_until_ready(f_step(fp, fx, fy)),
-                          lambda: jax.block_until_ready(j_step(jp, jx, jy)), number=5, repeat=7)
-    print(row("CNN jit(value_and_grad) step, batch 64", ours, theirs, "<= 1.05x"))
+    ours, theirs, spread = paired_median(lambda: ft.block_until_ready(f_step(fp, fx, fy)),
+                                         lambda: jax.block_until_ready(j_step(jp, jx, jy)),
+                                         number=5, rounds=7)
+    return [result("CNN jit(value_and_grad) step, batch 64", ours, theirs, spread, 1.05,
+                   note=f"loss {float(fv):.6f} vs {float(jv):.6f}, max |grad diff| {err:.1e}")]
 
 
 def bench_normal():
@@ -79,17 +80,28 @@ def bench_normal():
     f_jit = ft.jit(lambda k: fr.normal(k, (n,)))
     j_jit = jax.jit(lambda k: jax.random.normal(k, (n,)))
     same = np.array_equal(np.asarray(f_jit(fk)), np.asarray(j_jit(jk)))
-    print(f"# random.normal(10**6) under jit bit-identical to JAX: {same}")
-    ours, theirs = paired(lambda: ft.block_until_ready(f_jit(fk)),
-                          lambda: jax.block_until_ready(j_jit(jk)), number=10, repeat=7)
-    print(row("random.normal 10^6, jit", ours, theirs, "<= 1.0x"))
-    ours, theirs = paired(lambda: ft.block_until_ready(fr.normal(fk, (n,))),
-                          lambda: jax.block_until_ready(jax.random.normal(jk, (n,))),
-                          number=3, repeat=5)
-    print(row("random.normal 10^6, eager", ours, theirs, "<= 1.0x"))
+    rows = []
+    ours, theirs, spread = paired_median(lambda: ft.block_until_ready(f_jit(fk)),
+                                         lambda: jax.block_until_ready(j_jit(jk)),
+                                         number=10, rounds=7)
+    rows.append(result("random.normal 10^6, jit", ours, theirs, spread, 1.0,
+                       note=f"bit-identical to JAX: {same}"))
+    ours, theirs, spread = paired_median(lambda: ft.block_until_ready(fr.normal(fk, (n,))),
+                                         lambda: jax.block_until_ready(
+                                             jax.random.normal(jk, (n,))),
+                                         number=3, rounds=7)
+    rows.append(result("random.normal 10^6, eager", ours, theirs, spread, 1.0))
+    return rows
+
+
+def results() -> list[dict]:
+    return bench_cnn() + bench_normal()
+
+
+def main():
+    print(f"# backend: {jax.default_backend()}")
+    print_results(results())
 
 
 if __name__ == "__main__":
-    print(f"# backend: {jax.default_backend()}")
-    bench_cnn()
-    bench_normal()
+    main()

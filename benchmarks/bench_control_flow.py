@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
-from _timing import once, paired, row  # noqa: E402
+from _timing import paired_median, print_results, result  # noqa: E402
 
 import functrans as ft  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
@@ -58,10 +58,11 @@ def bench_rnn(rng):
     for a, b in zip(g1, g2, strict=True):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=2e-3, atol=1e-5)
     fargs, jargs = ft.device_put((params, xs, target)), jax.device_put((params, xs, target))
-    ours, theirs = paired(lambda: ft.block_until_ready(ft_step(*fargs)),
-                          lambda: jax.block_until_ready(jx_step(*jargs)), number=10, repeat=9)
-    print(row(f"(a) jit(value_and_grad) Elman RNN h={HIDDEN} T={STEPS} b={BATCH}", ours,
-              theirs, "<= 1.05x"))
+    ours, theirs, spread = paired_median(lambda: ft.block_until_ready(ft_step(*fargs)),
+                                         lambda: jax.block_until_ready(jx_step(*jargs)),
+                                         number=10, rounds=9)
+    return [result(f"(a) jit(value_and_grad) Elman RNN h={HIDDEN} T={STEPS} b={BATCH}", ours,
+                   theirs, spread, 1.05)]
 
 
 def scan_program(np_, lax_):
@@ -77,19 +78,20 @@ def bench_first_call():
     warm = np.ones(3, np.float32)  # load both compilers before timing anything
     ft.block_until_ready(ft.jit(lambda x: fnp.sin(x))(warm))
     jax.block_until_ready(jax.jit(lambda x: jnp.sin(x))(warm))
-    times = {}
+    times, rows = {}, []
     for n in (10, 10_000):
         xs = np.ones((n, 8), np.float32)
         c0 = np.zeros(8, np.float32)
-        # a fresh function object each time (nothing cached); best of 3 (shared machine)
-        ours = min(once(lambda: ft.block_until_ready(ft.jit(scan_program(fnp, flax))(c0, xs)))
-                   for _ in range(3))
-        theirs = min(once(lambda: jax.block_until_ready(
-            jax.jit(scan_program(jnp, jax.lax))(c0, xs))) for _ in range(3))
+        # a fresh function object each call (nothing cached); median of 5 interleaved
+        ours, theirs, spread = paired_median(
+            lambda: ft.block_until_ready(ft.jit(scan_program(fnp, flax))(c0, xs)),
+            lambda: jax.block_until_ready(jax.jit(scan_program(jnp, jax.lax))(c0, xs)),
+            number=1, rounds=5, warmup=0)
         times[n] = ours
-        print(row(f"(b) first call jit(scan), length {n}", ours, theirs, "<= 1.0x"))
-    print(f"    functrans length 10,000 / length 10: {times[10_000] / times[10]:.2f}x "
-          "(target within 1.5x)")
+        rows.append(result(f"(b) first call jit(scan), length {n}", ours, theirs, spread, 1.0))
+    rows[-1]["note"] = (f"functrans length 10,000 / length 10: {times[10_000] / times[10]:.2f}x"
+                        " (target within 1.5x)")
+    return rows
 
 
 def newton_sqrt(np_, lax_):
@@ -113,20 +115,24 @@ def bench_newton(rng):
              ("(c) jit(vmap(while_loop)) Newton sqrt, b=1024",
               ft.jit(ft.vmap(newton_sqrt(fnp, flax))),
               jax.jit(jax.vmap(newton_sqrt(jnp, jax.lax))), batch)]
+    rows = []
     for name, fo, fj, arg in cases:
         np.testing.assert_allclose(np.asarray(fo(arg)), np.asarray(fj(arg)), rtol=1e-5)
         fa, ja = ft.device_put(arg), jax.device_put(arg)
-        ours, theirs = paired(lambda fo=fo, fa=fa: ft.block_until_ready(fo(fa)),
-                              lambda fj=fj, ja=ja: jax.block_until_ready(fj(ja)),
-                              number=100, repeat=7)
-        print(row(name, ours, theirs))
+        ours, theirs, spread = paired_median(
+            lambda fo=fo, fa=fa: ft.block_until_ready(fo(fa)),
+            lambda fj=fj, ja=ja: jax.block_until_ready(fj(ja)), number=100, rounds=7)
+        rows.append(result(name, ours, theirs, spread))
+    return rows
+
+
+def results() -> list[dict]:
+    rng = np.random.default_rng(0)
+    return bench_first_call() + bench_rnn(rng) + bench_newton(rng)
 
 
 def main():
-    rng = np.random.default_rng(0)
-    bench_first_call()
-    bench_rnn(rng)
-    bench_newton(rng)
+    print_results(results())
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
-from _timing import paired, row  # noqa: E402
+from _timing import paired_median, print_results, result  # noqa: E402
 
 import functrans as ft  # noqa: E402
 import functrans.numpy as fnp  # noqa: E402
@@ -60,9 +60,10 @@ def bench_gp():
     xj, yj, pj = (jax.device_put(v) for v in (x, y, params))
     g_ft, g_jx = np.asarray(f_ft(pf, xf, yf)), np.asarray(f_jx(pj, xj, yj))
     assert np.allclose(g_ft, g_jx, rtol=1e-2, atol=1e-2), (g_ft, g_jx)
-    ours, theirs = paired(lambda: f_ft(pf, xf, yf).block_until_ready(),
-                          lambda: f_jx(pj, xj, yj).block_until_ready(), number=20, repeat=7)
-    print(row("GP nll jit(grad), n=512 (cholesky)", ours, theirs, "<= 1.05x"))
+    ours, theirs, spread = paired_median(lambda: f_ft(pf, xf, yf).block_until_ready(),
+                                         lambda: f_jx(pj, xj, yj).block_until_ready(),
+                                         number=20, rounds=7)
+    return [result("GP nll jit(grad), n=512 (cholesky)", ours, theirs, spread, 1.05)]
 
 
 def bench_batched_solve():
@@ -73,12 +74,14 @@ def bench_batched_solve():
     af, bf = ft.device_put(a), ft.device_put(b)
     aj, bj = jax.device_put(a), jax.device_put(b)
     assert np.allclose(np.asarray(s_ft(af, bf)), np.asarray(s_jx(aj, bj)), atol=1e-3)
-    ours, theirs = paired(lambda: s_ft(af, bf).block_until_ready(),
-                          lambda: s_jx(aj, bj).block_until_ready(), number=50)
-    print(row("solve 1000x(3x3) jit", ours, theirs))
-    ours, theirs = paired(lambda: np.asarray(fnp.linalg.solve(a, b)),
-                          lambda: jnp.linalg.solve(a, b).block_until_ready(), number=20)
-    print(row("solve 1000x(3x3) eager", ours, theirs))
+    ours, theirs, spread = paired_median(lambda: s_ft(af, bf).block_until_ready(),
+                                         lambda: s_jx(aj, bj).block_until_ready(), number=50)
+    rows = [result("solve 1000x(3x3) jit", ours, theirs, spread)]
+    ours, theirs, spread = paired_median(lambda: np.asarray(fnp.linalg.solve(a, b)),
+                                         lambda: jnp.linalg.solve(a, b).block_until_ready(),
+                                         number=20)
+    rows.append(result("solve 1000x(3x3) eager", ours, theirs, spread))
+    return rows
 
 
 def bench_fft():
@@ -86,17 +89,26 @@ def bench_fft():
     n = 2 ** 20
     c = (rng.normal(size=n) + 1j * rng.normal(size=n)).astype(np.complex64)
     r = rng.normal(size=n).astype(np.float32)
+    rows = []
     for name, fft_ft, fft_jx, v in (("fft 2^20 complex64 jit", fnp.fft.fft, jnp.fft.fft, c),
                                     ("rfft 2^20 float32 jit", fnp.fft.rfft, jnp.fft.rfft, r)):
         g_ft, g_jx = ft.jit(fft_ft), jax.jit(fft_jx)
         vf, vj = ft.device_put(v), jax.device_put(v)
         assert np.allclose(np.asarray(g_ft(vf)), np.asarray(g_jx(vj)), rtol=1e-3, atol=1e-1)
-        ours, theirs = paired(lambda g=g_ft, v=vf: g(v).block_until_ready(),
-                              lambda g=g_jx, v=vj: g(v).block_until_ready(), number=10)
-        print(row(name, ours, theirs))
+        ours, theirs, spread = paired_median(lambda g=g_ft, v=vf: g(v).block_until_ready(),
+                                             lambda g=g_jx, v=vj: g(v).block_until_ready(),
+                                             number=10)
+        rows.append(result(name, ours, theirs, spread))
+    return rows
+
+
+def results() -> list[dict]:
+    return bench_gp() + bench_batched_solve() + bench_fft()
+
+
+def main():
+    print_results(results())
 
 
 if __name__ == "__main__":
-    bench_gp()
-    bench_batched_solve()
-    bench_fft()
+    main()

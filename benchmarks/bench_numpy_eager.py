@@ -1,8 +1,10 @@
-"""Eager ``functrans.numpy`` per-call latency vs JAX and NumPy.
+"""Eager ``functrans.numpy`` per-op latency vs JAX (no jit), on the CPU.
 
-Two programs, run eagerly (no jit) on the CPU: a 20-op elementwise expression on
-1,000 float32 elements, and an indexing update ``x.at[i].set(v)``. Prints the
-median per-call time of each framework and the ratios.
+Single ops on small float32 arrays (100 elements, or 10x10): elementwise (target
+<= 0.3x JAX), reductions, ``.at[].set/add``, indexing and concatenate (target <= 0.5x
+JAX), plus a 20-op elementwise expression on 1,000 elements. Each figure is the median
+of interleaved rounds (functrans and JAX alternate), with the spread of the ratio; the
+note gives NumPy's own time for the same op (the floor for an eager NumPy backend).
 
     python benchmarks/bench_numpy_eager.py
 """
@@ -14,12 +16,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
+from _timing import calibrate, paired_median, print_results, result  # noqa: E402
 
 import functrans.numpy as fnp  # noqa: E402
 
@@ -33,43 +37,93 @@ def expr20(m, x):
     return m.where(y > 0.0, y, -y) + m.log(m.abs(x) + 2.0)
 
 
-def at_set(x, i, v):
-    return x.at[i].set(v)
-
-
-def np_at_set(x, i, v):
+def np_at(x, i, v, add=False):
     x = x.copy()
-    x[i] = v
+    if add:
+        x[i] += v
+    else:
+        x[i] = v
     return x
 
 
-def bench(fn, *args, n=300):
-    fn(*args)
-    times = []
-    for _ in range(n):
+def workloads():
+    """(name, target, functrans fn, jax fn, numpy fn) per workload; fns take (m, x, y)."""
+    return [
+        ("eager x + y, f32[100]", 0.3, lambda m, x, y: x + x),
+        ("eager x * 2.0, f32[100]", 0.3, lambda m, x, y: x * 2.0),
+        ("eager sin(x), f32[100]", 0.3, lambda m, x, y: m.sin(x)),
+        ("eager 20-op expression, f32[1000]", None, None),
+        ("eager x.sum(), f32[100]", 0.5, lambda m, x, y: x.sum()),
+        ("eager y.sum(axis=0), f32[10,10]", 0.5, lambda m, x, y: y.sum(axis=0)),
+        ("eager x.max(), f32[100]", 0.5, lambda m, x, y: x.max()),
+        ("eager x.at[17].set(3.0), f32[100]", 0.5, "set"),
+        ("eager x.at[17].add(3.0), f32[100]", 0.5, "add"),
+        ("eager x[17], f32[100]", 0.5, lambda m, x, y: x[17]),
+        ("eager x[1:3], f32[100]", 0.5, lambda m, x, y: x[1:3]),
+        ("eager y[2, 3:7], f32[10,10]", 0.5, lambda m, x, y: y[2, 3:7]),
+        ("eager concatenate([x, x]), f32[100]", 0.5,
+         lambda m, x, y: m.concatenate([x, x])),
+    ]
+
+
+def _block(out):
+    if hasattr(out, "block_until_ready"):
+        out.block_until_ready()
+    return out
+
+
+def _numpy_time(fn, number, rounds=7):
+    """NumPy's own per-call time: the best of ``rounds`` (a floor, for the note)."""
+    fn()
+    best = float("inf")
+    for _ in range(rounds):
         t0 = time.perf_counter()
-        out = fn(*args)
-        if hasattr(out, "block_until_ready"):
-            out.block_until_ready()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / number)
+    return best
+
+
+def results() -> list[dict]:
+    rng = np.random.default_rng(0)
+    xn = rng.standard_normal(100).astype(np.float32)
+    yn = rng.standard_normal((10, 10)).astype(np.float32)
+    zn = rng.standard_normal(1000).astype(np.float32)
+    frames = {fnp: (fnp.asarray(xn), fnp.asarray(yn), fnp.asarray(zn)),
+              jnp: (jnp.asarray(xn), jnp.asarray(yn), jnp.asarray(zn)),
+              np: (xn, yn, zn)}
+    rows = []
+    for name, target, fn in workloads():
+        calls = {}
+        for m, (x, y, z) in frames.items():
+            if fn is None:
+                calls[m] = lambda m=m, z=z: expr20(m, z)
+            elif isinstance(fn, str):
+                add = fn == "add"
+                calls[m] = ((lambda x=x, a=add: np_at(x, 17, 3.0, a)) if m is np else
+                            (lambda x=x: x.at[17].add(3.0)) if add else
+                            (lambda x=x: x.at[17].set(3.0)))
+            else:
+                calls[m] = lambda m=m, x=x, y=y: fn(m, x, y)
+        np.testing.assert_allclose(np.asarray(calls[fnp]()), np.asarray(calls[jnp]()),
+                                   rtol=1e-5, atol=1e-6)
+        jax_call = lambda c=calls[jnp]: _block(c())  # noqa: E731
+        number = min(calibrate(calls[fnp]), calibrate(jax_call))
+        ours, theirs, spread = paired_median(calls[fnp], jax_call, number=number, rounds=41)
+        t_np = _numpy_time(calls[np], number)
+        note = f"NumPy {t_np * 1e6:.1f} us"
+        if "sin" in name:  # eager computes narrow-float transcendentals in float64
+            t64 = _numpy_time(lambda: np.sin(xn.astype(np.float64)).astype(np.float32),
+                              number)
+            note += (f"; NumPy in float64 and rounded (what eager computes, for accuracy) "
+                     f"{t64 * 1e6:.1f} us")
+        rows.append(result(name, ours, theirs, spread, target, note=note))
+    return rows
 
 
 def main():
-    xn = np.random.default_rng(0).standard_normal(1000).astype(np.float32)
-    xf, xj = fnp.asarray(xn), jnp.asarray(xn)
-    rows = {
-        "20-op expression": (bench(lambda: expr20(fnp, xf)), bench(lambda: expr20(jnp, xj)),
-                             bench(lambda: expr20(np, xn))),
-        "x.at[i].set(v)": (bench(lambda: at_set(xf, 17, 3.0)),
-                           bench(lambda: at_set(xj, 17, 3.0)),
-                           bench(lambda: np_at_set(xn, 17, 3.0))),
-    }
-    print(f"jax {jax.__version__}, numpy {np.__version__}; median per call")
-    print(f"{'program':<20}{'functrans':>12}{'jax':>12}{'numpy':>12}{'jax/ft':>9}{'ft/np':>9}")
-    for name, (t_ft, t_jax, t_np) in rows.items():
-        print(f"{name:<20}{t_ft * 1e6:>10.1f}us{t_jax * 1e6:>10.1f}us{t_np * 1e6:>10.1f}us"
-              f"{t_jax / t_ft:>9.2f}{t_ft / t_np:>9.2f}")
+    print(f"# jax {jax.__version__}, numpy {np.__version__}; eager, median per call")
+    print_results(results())
 
 
 if __name__ == "__main__":

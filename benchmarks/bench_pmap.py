@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
-from _timing import paired, row  # noqa: E402
+from _timing import paired_median, print_results, result  # noqa: E402
 from bench_train_step import init, make_loss  # noqa: E402
 
 import functrans as ft  # noqa: E402
@@ -44,7 +44,7 @@ def replicate(tree):
     return jax.tree_util.tree_map(lambda a: np.broadcast_to(a, (N,) + a.shape).copy(), tree)
 
 
-def main():
+def results() -> list[dict]:
     rng = np.random.default_rng(0)
     params = replicate(init(rng, [784, 512, 512, 10]))
     x = rng.standard_normal((N, 128, 784)).astype(np.float32)
@@ -64,16 +64,21 @@ def main():
     def theirs():
         state["jax"], loss = jx_step(state["jax"], *jxs)
         loss.block_until_ready()
-    a, b = paired(ours, theirs, number=5, repeat=7)
-    print(row("pmap train step MLP 784-512-512-10, 8x128", a, b, "<= 1.05x"))
+    a, b, spread = paired_median(ours, theirs, number=5, rounds=7)
+    rows = [result("pmap train step MLP 784-512-512-10, 8x128", a, b, spread, 1.05)]
 
     f_ft = ft.pmap(lambda v: v + 1.0, "i")
     f_jx = jax.pmap(lambda v: v + 1.0, "i")
     v = np.zeros((N, 4), np.float32)
     fv, jv = f_ft(v), f_jx(v)
-    a, b = paired(lambda: f_ft(fv).block_until_ready(), lambda: f_jx(jv).block_until_ready(),
-                  number=100, repeat=9)
-    print(row("pmap dispatch, trivial x+1 on 8 devices", a, b, "<= 1.0x"))
+    a, b, spread = paired_median(lambda: f_ft(fv).block_until_ready(),
+                                 lambda: f_jx(jv).block_until_ready(), number=100, rounds=9)
+    rows.append(result("pmap dispatch, trivial x+1 on 8 devices", a, b, spread, 1.0))
+    return rows
+
+
+def main():
+    print_results(results())
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ Attached once at import so that a traced value behaves like an Array
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import numpy as fnp
 from .core.array import Array
 from .core.trace import Tracer
@@ -20,16 +22,19 @@ def _defer(fn):
     """Binary operators return NotImplemented for operands they do not know, so Python
     can try the other operand's reflected method."""
     def op(self, other):
-        if not _is_operand(other):
+        if type(other) not in _COMMON_OPERANDS and not _is_operand(other):
             return NotImplemented
         return fn(self, other)
     return op
 
 
+_COMMON_OPERANDS = frozenset((Array, float, int))
+_OPERAND_TYPES = (Array, Tracer, bool, int, float, complex, np.ndarray, np.generic, list,
+                  tuple)
+
+
 def _is_operand(x) -> bool:
-    import numpy as np
-    return isinstance(x, (Array, Tracer, bool, int, float, complex, np.ndarray, np.generic,
-                          list, tuple)) or hasattr(x, "__array__")
+    return isinstance(x, _OPERAND_TYPES) or hasattr(x, "__array__")
 
 
 _BINARY = {

@@ -24,7 +24,7 @@ from ._lax_control_flow import (  # noqa: F401  (control flow, re-exported; map 
 from .core import dtypes
 from .core.array import Array, aval_of
 from .core.ir import ShapedArray
-from .core.trace import Tracer, bind, bind1
+from .core.trace import Tracer, _state, bind, bind1
 from .primitives import bitwise as _bw
 from .primitives import collectives as _coll
 from .primitives import cumulative as _cu
@@ -81,9 +81,15 @@ _PY_SCALARS = (bool, int, float, complex)
 _PY_SCALAR_SET = frozenset(_PY_SCALARS)
 
 
+_WEAK_SCALAR_AVALS: dict = {}  # dtype -> ShapedArray((), dtype, weak_type=True)
+
+
 def _scalar_as(x, dtype) -> Array:
     """A Python scalar as a weakly typed rank-0 Array of ``dtype``."""
-    return Array(np.asarray(x, dtype=dtype), ShapedArray((), dtype, True))
+    aval = _WEAK_SCALAR_AVALS.get(dtype)
+    if aval is None:
+        aval = _WEAK_SCALAR_AVALS[np.dtype(dtype)] = ShapedArray((), dtype, True)
+    return Array(np.asarray(x, dtype=aval.dtype), aval)
 
 
 def _lift_scalars(*args):
@@ -97,6 +103,12 @@ def _lift_scalars(*args):
 def _lift_scalars_like_arrays(*args):
     """Python scalars among ``args`` take the dtype of the first array operand (what the
     library's own code wants, see ``_lax_lenient``; ``jax.numpy`` does the same)."""
+    if len(args) == 2:  # the hot case: an array and a Python scalar, either order
+        x, y = args
+        if type(y) in _PY_SCALAR_SET and type(getattr(x, "aval", None)) is ShapedArray:
+            return x, _scalar_as(y, x.aval.dtype)
+        if type(x) in _PY_SCALAR_SET and type(getattr(y, "aval", None)) is ShapedArray:
+            return _scalar_as(x, y.aval.dtype), y
     if not any(isinstance(a, _PY_SCALARS) for a in args):
         return args
     arrays = [a for a in args if not isinstance(a, _PY_SCALARS)]
@@ -113,7 +125,7 @@ def _nary(prim, lift=_lift_scalars):
             if type(a) in _PY_SCALAR_SET:
                 args = lift(*args)
                 break
-        return prim.bind1(*args)
+        return _state.trace.process(prim, args, {})[0]  # prim.bind1(*args), one call less
     op.__name__ = prim.name
     op.__doc__ = f"Elementwise ``{prim.name}`` (``jax.lax.{prim.name}``)."
     return op
@@ -193,7 +205,7 @@ def broadcast(x, sizes: Sequence[int]):
 
 
 def reshape(x, new_sizes: Sequence[int], dimensions=None):
-    new_sizes = tuple(int(d) for d in new_sizes)
+    new_sizes = tuple(builtins.map(int, new_sizes))
     if dimensions is not None:
         x = transpose(x, dimensions)
     if _shape(x) == new_sizes:
@@ -225,16 +237,16 @@ def expand_dims(x, dimensions: Sequence[int]):
 
 def slice(x, start_indices, limit_indices, strides=None):  # noqa: A001 (jax.lax name)
     strides = None if strides is None or all(s == 1 for s in strides) else tuple(strides)
-    return bind1(slice_p, x, start_indices=tuple(int(i) for i in start_indices),
-                 limit_indices=tuple(int(i) for i in limit_indices), strides=strides)
+    return bind1(slice_p, x, start_indices=tuple(builtins.map(int, start_indices)),
+                 limit_indices=tuple(builtins.map(int, limit_indices)), strides=strides)
 
 
-def reduce_sum(x, axes: Sequence[int]):
-    return bind1(reduce_sum_p, x, axes=tuple(int(a) for a in axes))
+def reduce_sum(x, axes: Sequence[int]):  # hot in eager code: straight to the trace
+    return _state.trace.process(reduce_sum_p, (x,), {"axes": tuple(builtins.map(int, axes))})[0]
 
 
 def reduce_max(x, axes: Sequence[int]):
-    return bind1(reduce_max_p, x, axes=tuple(int(a) for a in axes))
+    return _state.trace.process(reduce_max_p, (x,), {"axes": tuple(builtins.map(int, axes))})[0]
 
 
 def argmax(x, axis: int, index_dtype=dtypes.int32):

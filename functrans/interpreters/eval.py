@@ -27,19 +27,31 @@ try:  # NumPy 2: errstate is a context variable; setting it directly is ~10x che
 except ImportError:  # pragma: no cover - other NumPy versions
     _np_errstate = None
 
-_out_avals_cache: dict = {}
+_out_avals_cache: dict = {}  # (prim, avals[, params]) -> (out avals, impl, single-result)
+
+
+def _host_plan(prim, avals: tuple, params: dict) -> tuple:
+    """What eager evaluation of ``prim`` on ``avals`` needs, memoized on (prim, avals,
+    params): the output avals (abstract eval, which also checks shapes and dtypes), the
+    NumPy impl, and whether it is a single-result impl that can be called unwrapped."""
+    try:
+        key = (prim, avals, *params.items()) if params else (prim, avals)
+        plan = _out_avals_cache.get(key)
+    except TypeError:  # unhashable params
+        key, plan = None, None
+    if plan is None:
+        rule = impl_rules[prim]
+        single = getattr(rule, "single_result", None)
+        outs = abstract_eval_rules[prim](*avals, **params)
+        plan = (outs, rule if single is None else single, single is not None)
+        if key is not None:
+            _out_avals_cache[key] = plan
+    return plan
 
 
 def out_avals(prim, avals: tuple, params: dict) -> list:
     """``abstract_eval_rules[prim]`` memoized on (prim, avals, params)."""
-    try:
-        key = (prim, avals, tuple(params.items())) if params else (prim, avals)
-        cached = _out_avals_cache.get(key)
-    except TypeError:  # unhashable params
-        return abstract_eval_rules[prim](*avals, **params)
-    if cached is None:
-        cached = _out_avals_cache[key] = abstract_eval_rules[prim](*avals, **params)
-    return cached
+    return _host_plan(prim, avals, params)[0]
 
 
 class EvalTrace(Trace):
@@ -52,7 +64,9 @@ class EvalTrace(Trace):
         # which runs every primitive as a cached one-op executable on the device.
         self.device_op = None
 
-    def process(self, prim, args, params):
+    def _process_general(self, prim, args, params):
+        """A device rule (the jit call), per-op execution on an accelerator, or the
+        debug_nans/debug_infs checks."""
         device_rule = self.device_rules.get(prim)
         if device_rule is not None:
             _check_no_tracers(args)
@@ -78,18 +92,48 @@ class EvalTrace(Trace):
         raise floating_point_error(bad, prim.name)
 
     def process_on_host(self, prim, args, params):
-        try:  # fast path: every argument is a functrans Array
-            avals = tuple([x.aval for x in args])
-            vals = [x._np if x._np is not None else x.numpy() for x in args]
+        """Run ``prim`` with its NumPy impl, whatever device rule it has."""
+        return self.process(prim, args, params, True)
+
+    def process(self, prim, args, params, on_host=False):
+        # The common eager case runs in this one frame (it is every eager op's overhead).
+        if not on_host and (self.device_op is not None or prim in self.device_rules
+                            or _config_values["jax_debug_nans"]
+                            or _config_values["jax_debug_infs"]):
+            return self._process_general(prim, args, params)
+        try:  # fast path: every argument is a functrans Array (no comprehensions: hot)
+            if len(args) == 1:
+                (x,) = args
+                avals = (x.aval,)
+                vals = [x._np if x._np is not None else x.numpy()]
+            elif len(args) == 2:
+                x, y = args
+                avals = (x.aval, y.aval)
+                vals = [x._np if x._np is not None else x.numpy(),
+                        y._np if y._np is not None else y.numpy()]
+            else:
+                avals = tuple([x.aval for x in args])
+                vals = [x._np if x._np is not None else x.numpy() for x in args]
         except AttributeError:
             avals, vals = self._convert_args(prim, args)
-        outs_aval = out_avals(prim, avals, params)
+        try:
+            plan = _out_avals_cache.get((prim, avals, *params.items()) if params else
+                                        (prim, avals))
+        except TypeError:  # unhashable params
+            plan = None
+        outs_aval, impl, single = plan or _host_plan(prim, avals, params)
         token = _np_errstate.set(_QUIET) if _np_errstate is not None else None
         try:
-            outs = impl_rules[prim](*vals, **params)
+            outs = impl(*vals, **params)
         finally:
             if token is not None:
                 _np_errstate.reset(token)
+        if single:
+            aval = outs_aval[0]
+            if type(outs) is not np.ndarray or outs.dtype is not aval.dtype \
+                    or outs.shape != aval.shape:
+                return [_wrap(outs, aval)]
+            return [Array(outs, aval)]
         return [_wrap(o, a) for o, a in zip(outs, outs_aval, strict=True)]
 
     @staticmethod

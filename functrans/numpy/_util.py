@@ -76,9 +76,24 @@ def as_array(x):
 
 def promote_dtypes(*args):
     """Cast ``args`` to their common dtype under JAX's promotion rules."""
+    if args and _same_avals_dtype(args):  # nothing to promote (the common case)
+        return list(args)
     args = [asarray_value(a) for a in args]
     dtype, weak = dtypes.promote(*[dtypes.dtype_and_weak(a) for a in args])
     return [_cast(a, dtype, weak) for a in args]
+
+
+def _same_avals_dtype(args) -> bool:
+    """Every arg is an Array/tracer with the first one's dtype and weak type."""
+    first = getattr(args[0], "aval", None)
+    if type(first) is not ShapedArray:
+        return False
+    dtype, weak = first.dtype, first.weak_type
+    for a in args:
+        av = getattr(a, "aval", None)
+        if type(av) is not ShapedArray or av.dtype != dtype or av.weak_type != weak:
+            return False
+    return True
 
 
 def promote_dtypes_inexact(*args):
@@ -212,9 +227,14 @@ def canonical_axis(axis, ndim: int, api: str) -> int:
     return axis % ndim if ndim else 0
 
 
+_ALL_AXES = [tuple(range(n)) for n in range(33)]
+
+
 def reduction_axes(axis, ndim: int, api: str) -> tuple[int, ...]:
     if axis is None:
-        return tuple(range(ndim))
+        return _ALL_AXES[ndim] if ndim < 33 else tuple(range(ndim))
+    if type(axis) is int and -ndim <= axis < ndim:  # the common single-axis case
+        return (axis % ndim,)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = tuple(canonical_axis(a, ndim, api) for a in axes)
     if len(set(out)) != len(out):

@@ -17,13 +17,16 @@ Example::
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import _lax_lenient as lax
 from ..core import dtypes
 from ..core.array import Array
+from ..core.ir import ShapedArray
 from ..core.trace import Tracer
-from ._util import as_array, aval
+from ._util import as_array, aval, broadcast_to
 
 
 def _is_int_scalar(i) -> bool:
@@ -203,7 +206,6 @@ def _advanced(y, layout):
 
 
 def _aval_i32(shape):
-    from ..core.ir import ShapedArray
     return ShapedArray(shape, dtypes.int32)
 
 
@@ -231,10 +233,17 @@ def _place(out, layout, nb):
     return lax.transpose(out, order)
 
 
+_FULL = slice(None)
+
+
 def getitem(x, idx):
     """``x[idx]`` with NumPy's indexing rules (see the module docstring)."""
     x = as_array(x)
     idx = idx if isinstance(idx, tuple) else (idx,)
+    ndim = len(x.aval.shape)
+    if len(idx) <= ndim and all(type(i) is int or type(i) is slice for i in idx):
+        # the hot path: only Python ints and slices (no None, ..., arrays or masks)
+        return _basic(x, [*idx, *[_FULL] * (ndim - len(idx))], False)[0]
     items = _expand(idx, aval(x).shape)
     advanced = any(_is_advanced(i) for i in items)
     if advanced:
@@ -258,7 +267,7 @@ def _axis_of(items, k):
 # ---- x.at[idx] --------------------------------------------------------------------------
 def _flat_positions(shape, idx):
     """Flat positions (into ``x.ravel()``) of the elements ``x[idx]`` selects."""
-    size = int(np.prod(shape, dtype=np.int64))
+    size = math.prod(shape)
     parts = idx if isinstance(idx, tuple) else (idx,)
     if not any(isinstance(p, Tracer) for p in parts):
         iota = np.arange(size, dtype=np.int32).reshape(shape)
@@ -302,27 +311,30 @@ def _in_bounds_mask(shape, idx):
     return mask
 
 
+_FLAT_DN = lax.ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0,),
+                                       scatter_dims_to_operand_dims=(0,))
+
+
 def _scatter(x, idx, values, kind, mode=None):
-    from ._util import broadcast_to
-    from .shapes import ravel
+    """``x.at[idx].<kind>(values)``: one scatter into ``x`` flattened, at the flat positions
+    of the selected elements."""
     x = as_array(x)
-    shape, dt = aval(x).shape, aval(x).dtype
+    shape, dt = x.aval.shape, x.aval.dtype
+    size = math.prod(shape)
     pos = _flat_positions(shape, idx)
+    pshape = pos.aval.shape
     mask = _in_bounds_mask(shape, idx) if mode is None else None
     if mask is not None:  # JAX drops updates at out-of-bounds traced indices
         mshape = aval(mask).shape
-        mask = lax.broadcast_in_dim(mask, aval(pos).shape, tuple(range(len(mshape))))
-        size = int(np.prod(shape, dtype=np.int64))
-        pos = lax.select(mask, pos, lax.full(aval(pos).shape, size, dtypes.int32))
+        mask = lax.broadcast_in_dim(mask, pshape, tuple(range(len(mshape))))
+        pos = lax.select(mask, pos, lax.full(pshape, size, dtypes.int32))
         mode = "drop"
     vals = as_array(values)
     vals = lax.convert_element_type(vals, dt) if aval(vals).dtype != dt else vals
-    vals = ravel(broadcast_to(vals, aval(pos).shape))
-    flat_pos = lax.reshape(pos, (aval(pos).size, 1))
-    dn = lax.ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0,),
-                                     scatter_dims_to_operand_dims=(0,))
-    out = getattr(lax, _SCATTERS[kind])(ravel(x), flat_pos, vals, dn,
-                                        mode=mode or "promise_in_bounds")
+    n = math.prod(pshape)
+    vals = lax.reshape(broadcast_to(vals, pshape), (n,))
+    out = getattr(lax, _SCATTERS[kind])(lax.reshape(x, (size,)), lax.reshape(pos, (n, 1)),
+                                        vals, _FLAT_DN, mode=mode or "promise_in_bounds")
     return lax.reshape(out, shape)
 
 

@@ -41,6 +41,8 @@ def _keep(a_shape, out, axes, keepdims):
 
 
 def _sum_dtype(dt):
+    if dt.kind in "fcV":  # inexact: unchanged (the common case, checked first)
+        return dt
     if dt == dtypes.bool_:
         return dtypes.default_int()
     if dtypes.is_integer(dt) and dt.itemsize < dtypes.default_int().itemsize:
@@ -55,17 +57,23 @@ def _masked(a, where_, fill):
 
 
 def _reducer(name, lax_fn, identity, acc_dtype=None):
+    """``acc_dtype`` maps an integer/bool input dtype to the accumulation dtype (inexact
+    dtypes are kept)."""
     def fn(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-        a = _prep(a, name)
-        dt = np.dtype(dtype) if dtype is not None else (acc_dtype or (lambda d: d))(
-            aval(a).dtype)
-        a = lax.convert_element_type(a, dt) if dt != aval(a).dtype else a
-        a = _masked(a, where, identity)
-        axes = reduction_axes(axis, aval(a).ndim, name)
+        if type(getattr(a, "aval", None)) is not ShapedArray:
+            a = _prep(a, name)
+        in_dtype = a.aval.dtype
+        dt = np.dtype(dtype) if dtype is not None else (
+            in_dtype if acc_dtype is None or in_dtype.kind in "fcV" else acc_dtype(in_dtype))
+        a = lax.convert_element_type(a, dt) if dt != in_dtype else a
+        if where is not None:
+            a = _masked(a, where, identity)
+        shape = a.aval.shape
+        axes = reduction_axes(axis, len(shape), name)
         res = lax_fn(a, axes)
         if initial is not None:
             res = _combine(name, res, initial)
-        return _keep(aval(a).shape, res, axes, keepdims)
+        return _keep(shape, res, axes, keepdims) if keepdims else res
     fn.__name__ = name
     fn.__doc__ = (f"``{name}`` over ``axis`` (``jax.numpy.{name}``).\n\nArgs:\n  a: array.\n"
                   "  axis: int, tuple or None (all axes).\n  keepdims: keep reduced axes as "
@@ -95,19 +103,20 @@ prod = _reducer("prod", lambda x, axes: lax.reduce_prod(x, axes), 1, _sum_dtype)
 def _minmax(name, lax_fn):
     def fn(a, axis=None, out=None, keepdims=False, initial=None, where=None):
         a = _prep(a, name)
-        axes = reduction_axes(axis, aval(a).ndim, name)
+        shape = a.aval.shape
+        axes = reduction_axes(axis, len(shape), name)
         if where is not None:
             if initial is None:
                 raise ValueError(f"[{name}] reductions with where= need an initial= value "
                                  "for the rows where no element is selected")
             a = _masked(a, where, initial)
-        if initial is None and builtins.any(aval(a).shape[ax] == 0 for ax in axes):
+        if initial is None and 0 in shape and builtins.any(shape[ax] == 0 for ax in axes):
             raise ValueError(f"[{name}] zero-size array to reduction operation {name} which "
                              "has no identity; pass initial=")
         res = lax_fn(a, axes)
         if initial is not None:
             res = _combine(name, res, initial)
-        return _keep(aval(a).shape, res, axes, keepdims)
+        return _keep(shape, res, axes, keepdims) if keepdims else res
     fn.__name__ = name
     fn.__doc__ = f"``{name}`` over ``axis`` (``jax.numpy.{name}``); see ``sum``."
     return fn

@@ -9,6 +9,7 @@ Example::
 from __future__ import annotations
 
 import builtins
+import math
 
 import numpy as np
 
@@ -42,7 +43,7 @@ def ndim(a):
 def size(a, axis=None):
     """The number of elements, optionally along ``axis`` (``jax.numpy.size``)."""
     s = aval(a).shape
-    return int(np.prod(s, dtype=np.int64)) if axis is None else s[canonical_axis(
+    return math.prod(s) if axis is None else s[canonical_axis(
         axis, len(s), "size")]
 
 
@@ -66,7 +67,7 @@ def reshape(a, shape=None, order="C", *, newshape=None):  # noqa: A002
     size_ = aval(a).size
     if shape.count(-1) > 1:
         raise ValueError(f"[reshape] can only infer one dimension, got shape {shape}")
-    known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
+    known = math.prod([d for d in shape if d != -1])
     if -1 in shape:
         if known == 0 or size_ % known:
             raise ValueError(f"[reshape] cannot reshape an array of size {size_} (shape "

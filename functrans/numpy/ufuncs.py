@@ -36,13 +36,18 @@ def _doc(fn, name, text):
     return fn
 
 
-def _binary(lax_fn, name, inexact=False):
+def _binary(lax_fn, name, inexact=False, bool_fn=None):
+    """``bool_fn``: what replaces ``lax_fn`` on bool operands (add is or, multiply is and)."""
     def fn(x, y, /):
-        fast = fast_operands(x, y, inexact)
-        if fast is not None:
-            return lax_fn(*fast)
-        args = promote_dtypes_inexact(x, y) if inexact else promote_dtypes(x, y)
-        return lax_fn(*broadcast_all(*args, api=name, keep_scalars=True))
+        if fast_operands(x, y, inexact) is not None:  # x has an aval: an Array or tracer
+            if bool_fn is not None and x.aval.dtype == dtypes.bool_:
+                return bool_fn(x, y)
+            return lax_fn(x, y)
+        x, y = promote_dtypes_inexact(x, y) if inexact else promote_dtypes(x, y)
+        x, y = broadcast_all(x, y, api=name, keep_scalars=True)
+        if bool_fn is not None and aval(x).dtype == dtypes.bool_:
+            return bool_fn(x, y)
+        return lax_fn(x, y)
     return _doc(fn, name, f"Elementwise binary ``{name}`` with broadcasting")
 
 
@@ -71,11 +76,9 @@ def _int_passthrough(lax_fn, name):
 
 
 # ---- arithmetic --------------------------------------------------------------------
-add = _binary(lambda x, y: lax.select(x, x, y) if aval(x).dtype == dtypes.bool_ else
-              lax.add(x, y), "add")
+add = _binary(lax.add, "add", bool_fn=lax.bitwise_or)  # on bools: or, as JAX
 subtract = _binary(lax.sub, "subtract")
-multiply = _binary(lambda x, y: lax.select(x, y, x) if aval(x).dtype == dtypes.bool_ else
-                   lax.mul(x, y), "multiply")
+multiply = _binary(lax.mul, "multiply", bool_fn=lax.bitwise_and)  # on bools: and
 maximum = _binary(lax.max, "maximum")
 minimum = _binary(lax.min, "minimum")
 true_divide = _binary(lax.div, "true_divide", inexact=True)

@@ -28,7 +28,8 @@ def primitive(name: str, abstract_eval: Callable, impl: Callable, multiple_resul
         abstract_eval_rules[p], impl_rules[p] = abstract_eval, impl
     else:
         abstract_eval_rules[p] = lambda *a, **k: [abstract_eval(*a, **k)]
-        impl_rules[p] = lambda *a, **k: [impl(*a, **k)]
+        impl_rules[p] = rule = lambda *a, **k: [impl(*a, **k)]
+        rule.single_result = impl  # eager evaluation calls it directly (no list)
     return p
 
 
@@ -46,6 +47,9 @@ def in_float64(np_fn: Callable) -> Callable:
         dtype = x.dtype
         if dtype not in NARROW_FLOATS:
             return np_fn(x, *rest)
+        if not rest:  # unary (the hot case): no list, and .astype is cheaper than asarray
+            out = np_fn(x.astype(np.float64))
+            return out.astype(dtype) if type(out) is np.ndarray else np.asarray(out, dtype)
         return np.asarray(np_fn(x.astype(np.float64), *[v.astype(np.float64) for v in rest]),
                           dtype)
     impl.__name__ = getattr(np_fn, "__name__", "impl")
@@ -54,11 +58,17 @@ def in_float64(np_fn: Callable) -> Callable:
 
 def accumulate_wide(np_reduce: Callable) -> Callable:
     """A NumPy reduction/accumulation (``np.add.reduce``, ``np.cumsum``-like, taking
-    ``axis`` and ``dtype``) that accumulates narrow floats in float64."""
-    def impl(x, *, axis):
+    ``axis`` and ``dtype``) that accumulates narrow floats in float64. It also takes the
+    reduction primitives' param ``axes=`` for ``axis=`` (``reduction`` then registers it
+    as the impl as it is, one call less per eager reduction)."""
+    def impl(x, *, axis=None, axes=None):
+        if axes is not None:
+            axis = axes
         if x.dtype not in NARROW_FLOATS:
             return np_reduce(x, axis=axis)
-        return np.asarray(np_reduce(x, axis=axis, dtype=np.float64), x.dtype)
+        out = np_reduce(x, axis=axis, dtype=np.float64)  # .astype: cheaper than asarray
+        return out.astype(x.dtype) if type(out) is np.ndarray else np.asarray(out, x.dtype)
+    impl.accepts_axes = True
     return impl
 
 
@@ -153,7 +163,8 @@ def reduce_abstract_eval(name: str, kind: str, out_dtype=None):
 
 def reduction(name: str, np_fn: Callable, kind: str = "number") -> Primitive:
     """A reduction over static ``axes``: ``np_fn(x, axis=axes)`` (with its vmap rule)."""
-    p = primitive(name, reduce_abstract_eval(name, kind),
-                  lambda x, *, axes: np_fn(x, axis=tuple(axes)))
+    impl = np_fn if getattr(np_fn, "accepts_axes", False) else (
+        lambda x, *, axes: np_fn(x, axis=tuple(axes)))
+    p = primitive(name, reduce_abstract_eval(name, kind), impl)
     vmap_rules[p] = reduction_vmap(p)
     return p

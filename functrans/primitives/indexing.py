@@ -430,10 +430,34 @@ def _scatter_abstract_eval(name: str):
     return abstract_eval
 
 
+def _is_flat_scatter(x, indices, updates, dn) -> bool:
+    """The form ``x.at[...]`` uses: a 1-D operand, ``(n, 1)`` positions, ``(n,)`` updates."""
+    return (x.ndim == 1 and indices.ndim == 2 and indices.shape[1] == 1 and updates.ndim == 1
+            and dn.update_window_dims == () and dn.inserted_window_dims == (0,)
+            and dn.scatter_dims_to_operand_dims == (0,) and not dn.operand_batching_dims)
+
+
+def _flat_scatter(combine, x, indices, updates, mode):
+    """``_scatter_impl`` for the flat form, without building window grids."""
+    pos = indices[:, 0]
+    n = x.shape[0]
+    if mode == GatherScatterMode.CLIP:
+        pos = np.clip(pos, 0, n - 1)
+    keep = (pos >= 0) & (pos < n)
+    if not keep.all():
+        pos, updates = pos[keep], updates[keep]
+    out = x.copy()
+    if len(pos):
+        combine(out, (pos,), updates)
+    return out
+
+
 def _scatter_impl(combine):
     def impl(x, indices, updates, *, dimension_numbers, indices_are_sorted, unique_indices,
              mode):
         dn = dimension_numbers
+        if _is_flat_scatter(x, indices, updates, dn):
+            return _flat_scatter(combine, x, indices, updates, mode)
         sizes = scatter_window_sizes(x.shape, updates.shape, dn)
         starts = _window_starts(x.shape, indices, dn.scatter_dims_to_operand_dims,
                                 dn.operand_batching_dims, dn.scatter_indices_batching_dims)

@@ -129,7 +129,7 @@ def _squeeze_abstract_eval(x, *, dimensions):
 
 
 squeeze_p = primitive("squeeze", _squeeze_abstract_eval,
-                      lambda x, *, dimensions: np.squeeze(x, tuple(dimensions)))
+                      lambda x, *, dimensions: x.squeeze(tuple(dimensions)))
 
 
 def _squeeze_vmap(axis_data, vals, bdims, *, dimensions):
