@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     debug,
     distributed,
     dtypes,
+    ad_checkpoint,
     experimental,
     lax,
     numpy,
