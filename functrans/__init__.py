@@ -8,10 +8,10 @@ arrays, lowered to XLA.
 
 from . import (  # noqa: F401
     _array_methods,  # noqa: F401
+    ad_checkpoint,
     debug,
     distributed,
     dtypes,
-    ad_checkpoint,
     experimental,
     lax,
     numpy,

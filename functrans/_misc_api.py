@@ -14,8 +14,8 @@ from ._autodiff_api import jacrev
 from .api import abstractify, flatten_fun
 from .core.ir import ShapedArray
 from .core.trace import Trace, Tracer, bind, current_trace, set_current_trace
-from .higher_order.custom_derivatives import custom_vjp
 from .higher_order import checkpoint_policies as _cp
+from .higher_order.custom_derivatives import custom_vjp
 from .interpreters.eval import eval_trace
 from .interpreters.staging import eval_jaxpr, trace_to_jaxpr
 from .tree_util import tree_flatten, tree_unflatten
