@@ -1,4 +1,5 @@
 from . import (
     call,  # noqa: F401
     pmap,  # noqa: F401
+    sequential_callbacks,  # noqa: F401
 )
