@@ -757,3 +757,5 @@ from ._lax_complex import FftType, complex, conj, fft, imag, real  # noqa: E402,
 # last, because the module-level code above uses the builtin map
 from ._lax_control_flow import map  # noqa: E402, F401, A004  (jax.lax.map)
 from ._lax_conv import *  # noqa: E402, F403 (convolutions: functrans/_lax_conv.py)
+from ._lax_more import *  # noqa: E402, F403 (the rest of jax.lax: functrans/_lax_more.py)
+from ._lax_reduce import *  # noqa: E402, F403 (lax.reduce, ragged_dot: functrans/_lax_reduce.py)
