@@ -14,7 +14,7 @@ import enum
 import functools
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -53,7 +53,7 @@ def _asarray(x):
 
 DotDimensionNumbers = tuple[tuple[Sequence[int], Sequence[int]],
                             tuple[Sequence[int], Sequence[int]]]
-ConvGeneralDilatedDimensionNumbers = Union[tuple[str, str, str], ConvDimensionNumbers, None]
+ConvGeneralDilatedDimensionNumbers = tuple[str, str, str] | ConvDimensionNumbers | None
 
 
 class DotAlgorithm(NamedTuple):
@@ -75,8 +75,8 @@ DotAlgorithmPreset = enum.Enum("DotAlgorithmPreset", [
     "TF32_TF32_F32", "TF32_TF32_F32_X3", "F32_F32_F32", "F64_F64_F64"])
 DotAlgorithmPreset.__doc__ = "``jax.lax.DotAlgorithmPreset``: named dot algorithms."
 
-PrecisionLike = Union[None, str, _lax.Precision, tuple[str, str],
-                      tuple[_lax.Precision, _lax.Precision], DotAlgorithm, DotAlgorithmPreset]
+PrecisionLike = (None | str | _lax.Precision | tuple[str, str]
+                 | tuple[_lax.Precision, _lax.Precision] | DotAlgorithm | DotAlgorithmPreset)
 
 
 class AccuracyMode(enum.Enum):

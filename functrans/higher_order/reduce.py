@@ -9,8 +9,9 @@ min, and, or, xor with their identity as init).
 Rules: the eager impl folds the elements in order from the init (as XLA does on the
 CPU), applying the computation to all kept positions at once; the jvp (as JAX's)
 combines (primal, tangent) pairs in a tree (the jvp'd computation applied to
-half-batches, ``log2`` steps), exact for the monoids XLA's reduce expects. vmap moves the batch dim out of the reduced
-dims; the lowering is one ``stablehlo.reduce`` whose region is the computation.
+half-batches, ``log2`` steps), exact for the monoids XLA's reduce expects. vmap moves
+the batch dim out of the reduced dims; the lowering is one ``stablehlo.reduce`` whose
+region is the computation.
 """
 
 from __future__ import annotations
