@@ -352,13 +352,16 @@ def empty(shape, dtype, *, out_sharding=None):
 
 
 def shape_as_value(shape):
-    """``shape`` as an int32 vector (``jax.lax.shape_as_value``)."""
-    return Array(np.asarray(tuple(int(d) for d in shape), np.int32).reshape(len(shape)))
+    """``shape`` as an int32 vector (``jax.lax.shape_as_value``; a NumPy array, as JAX
+    gives for a constant shape)."""
+    return np.asarray(tuple(int(d) for d in shape), np.int32).reshape(len(shape))
 
 
 def dtype(x) -> np.dtype:
     """The dtype of a value or a dtype-like (``jax.lax.dtype``): Python scalars give
     the default types (float32, int32 unless x64)."""
+    if isinstance(x, type):
+        return np.dtype(x)
     if hasattr(x, "dtype"):
         return np.dtype(x.dtype)
     if isinstance(x, bool | int | float | complex):
@@ -373,7 +376,8 @@ def index_take(src, idxs, axes: Sequence[int]):
     shape, axes = _shape(src), tuple(int(a) for a in axes)
     cols = [_lax.expand_dims(_asarray(i), (1,)) for i in idxs]
     indices = _lax.concatenate(cols, 1)
-    sizes = np.array([shape[a] for a in axes], aval_of(indices, "index_take").dtype)
+    ia = aval_of(indices, "index_take")
+    sizes = np.broadcast_to(np.array([shape[a] for a in axes], ia.dtype), ia.shape)
     indices = _lax.rem(_lax.add(_lax.rem(indices, sizes), sizes), sizes)
     slice_sizes = tuple(1 if i in axes else d for i, d in enumerate(shape))
     dnums = _lax.GatherDimensionNumbers(
@@ -424,19 +428,29 @@ def scatter_apply(operand, scatter_indices, func: Callable, dimension_numbers, *
 def approx_max_k(operand, k: int, reduction_dimension: int = -1, recall_target: float = 0.95,
                  reduction_input_size_override: int = -1, aggregate_to_topk: bool = True):
     """The ``k`` largest values along ``reduction_dimension`` and their indices
-    (``jax.lax.approx_max_k``); exact here (as JAX off TPU)."""
+    (``jax.lax.approx_max_k``); exact here (as JAX off TPU). Floats only, as JAX."""
+    operand = _float_operand(operand, "approx_max_k")
     return _lax.top_k(operand, int(k), axis=reduction_dimension)
+
+
+def _float_operand(operand, api: str):
+    operand = _asarray(operand)
+    if not dtypes.is_float(aval_of(operand, api).dtype):
+        raise TypeError(f"[{api}] operand must be a floating type, got "
+                        f"{aval_of(operand, api).str_short()}")
+    return operand
 
 
 def approx_min_k(operand, k: int, reduction_dimension: int = -1, recall_target: float = 0.95,
                  reduction_input_size_override: int = -1, aggregate_to_topk: bool = True):
     """The ``k`` smallest values along ``reduction_dimension`` and their indices
     (``jax.lax.approx_min_k``); exact here. NaNs count as largest."""
-    operand = _asarray(operand)
-    flip = _lax.neg if dtypes.is_inexact(aval_of(operand, "approx_min_k").dtype) else \
-        _lax.bitwise_not  # order-reversing without overflow for ints
-    values, indices = _lax.top_k(flip(operand), int(k), axis=reduction_dimension)
-    return flip(values), indices
+    from . import numpy as fnp
+    operand = _float_operand(operand, "approx_min_k")
+    keys = _lax.neg(operand)
+    keys = _lax.select(_lax.ne(operand, operand), _lax.full_like(keys, -np.inf), keys)
+    _, indices = _lax.top_k(keys, int(k), axis=reduction_dimension)
+    return fnp.take_along_axis(operand, indices, axis=reduction_dimension), indices
 
 
 def batch_matmul(lhs, rhs, precision=None):
