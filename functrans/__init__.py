@@ -82,7 +82,6 @@ from .api import (  # noqa: F401
     make_jaxpr,
 )
 from .core.array import Array  # noqa: F401
-from .xla_lowering.runtime import Device  # noqa: F401
 from .core.config import (  # noqa: F401
     check_tracer_leaks,
     checking_leaks,
@@ -115,4 +114,6 @@ from .higher_order.checkpoint import checkpoint, remat  # noqa: F401
 from .higher_order.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from .interpreters import eval as _eval  # noqa: F401  (installs the root trace)
 from .interpreters.staging import eval_jaxpr  # noqa: F401
+from .xla_lowering.runtime import Device  # noqa: F401
+
 __version__ = version.__version__
