@@ -30,6 +30,12 @@ JaxRuntimeError = _xc.JaxRuntimeError  # what a failing XLA execution raises
 LoadedExecutable = _xc.LoadedExecutable  # what compiling a module gives
 Device = _xc.Device  # the class of functrans.devices()'s entries
 
+
+def jaxlib_version() -> str:
+    """The version of jaxlib, which provides the XLA compiler and runtime."""
+    import jaxlib
+    return jaxlib.__version__
+
 _client = None
 
 
