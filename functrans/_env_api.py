@@ -66,8 +66,9 @@ def named_scope(name: str) -> Iterator[None]:
 def print_environment_info(return_string: bool = False) -> str | None:
     """Versions and devices (``jax.print_environment_info``)."""
     devices = runtime.devices()
-    lines = [f"functrans:    {_version()}", f"jaxlib:       {runtime.jaxlib_version()} (XLA compiler "
-             "and runtime)", f"numpy:        {np.__version__}",
+    lines = [f"functrans:    {_version()}",
+             f"jaxlib:       {runtime.jaxlib_version()} (XLA compiler and runtime)",
+             f"numpy:        {np.__version__}",
              f"python:       {sys.version.splitlines()[0]}",
              f"platform:     {_platform.platform()}",
              f"backend:      {runtime.platform()}, {len(devices)} local device(s): "
