@@ -8,17 +8,24 @@ arrays, lowered to XLA.
 
 from . import (  # noqa: F401
     _array_methods,  # noqa: F401
+    ad_checkpoint,
+    custom_batching,
+    custom_derivatives,
     debug,
     distributed,
     dtypes,
+    errors,
     experimental,
     lax,
     numpy,
     random,
     scipy,
+    stages,
     test_util,  # noqa: F401
     tree,
     tree_util,
+    typing,
+    version,
 )
 from . import higher_order as _higher_order  # noqa: F401
 from . import interpreters as _interpreters  # noqa: F401
@@ -36,6 +43,20 @@ from ._autodiff_api import (  # noqa: F401
     vjp,
 )
 from ._callback_api import pure_callback  # noqa: F401
+from ._env_api import (  # noqa: F401
+    copy_to_host_async,
+    fwd_and_bwd,
+    host_count,
+    host_id,
+    host_ids,
+    live_arrays,
+    local_devices,
+    named_scope,
+    print_environment_info,
+    process_count,
+    process_index,
+    process_indices,
+)
 from ._misc_api import (  # noqa: F401
     checkpoint_policies,
     clear_caches,
@@ -62,15 +83,29 @@ from .api import (  # noqa: F401
 )
 from .core.array import Array  # noqa: F401
 from .core.config import (  # noqa: F401
+    check_tracer_leaks,
+    checking_leaks,
     config,
     debug_infs,
+    debug_key_reuse,
     debug_nans,
     default_device,
     default_matmul_precision,
+    default_prng_impl,
     disable_jit,
+    enable_checks,
+    enable_custom_prng,
     enable_x64,
+    explain_cache_misses,
+    log_compiles,
+    no_tracing,
     numpy_dtype_promotion,
     numpy_rank_promotion,
+    threefry_partitionable,
+    transfer_guard,
+    transfer_guard_device_to_device,
+    transfer_guard_device_to_host,
+    transfer_guard_host_to_device,
 )
 from .core.dtypes import float0  # noqa: F401
 from .core.trace import ConcretizationTypeError, UnexpectedTracerError  # noqa: F401
@@ -79,3 +114,6 @@ from .higher_order.checkpoint import checkpoint, remat  # noqa: F401
 from .higher_order.custom_derivatives import custom_jvp, custom_vjp  # noqa: F401
 from .interpreters import eval as _eval  # noqa: F401  (installs the root trace)
 from .interpreters.staging import eval_jaxpr  # noqa: F401
+from .xla_lowering.runtime import Device  # noqa: F401
+
+__version__ = version.__version__

@@ -332,3 +332,107 @@ def _concrete(x):
         return np.asarray(x)
     except Exception:  # a tracer: not concrete
         return None
+
+
+# ---- shape helpers and unshared convolution ------------------------------------------------
+
+def conv_general_permutations(dimension_numbers) -> tuple[tuple[int, ...], ...]:
+    """The ``(lhs, rhs, out)`` axis permutations for a ``(lhs, rhs, out)`` string spec
+    (``jax.lax.conv_general_permutations``): batch/feature first, then the spatial axes
+    in the rhs spec's order."""
+    specs = tuple(dimension_numbers)
+    rank = len(specs[0])
+    return tuple(conv_dimension_numbers((0,) * rank, (0,) * rank, specs))
+
+
+def conv_shape_tuple(lhs_shape, rhs_shape, strides, pads, batch_group_count: int = 1
+                     ) -> tuple[int, ...]:
+    """The output shape of a convolution in canonical ``N C *spatial`` / ``O I *spatial``
+    layout (``jax.lax.conv_shape_tuple``)."""
+    if isinstance(pads, str):
+        pads = padtype_to_pads(lhs_shape[2:], rhs_shape[2:], strides, pads)
+    if len(pads) != len(lhs_shape) - 2:
+        raise TypeError(f"[conv_shape_tuple] expected {len(lhs_shape) - 2} (low, high) pads, "
+                        f"got {len(pads)}")
+    padded = [n + lo + hi for n, (lo, hi) in zip(lhs_shape[2:], pads, strict=True)]
+    if any(p < 0 for p in padded):
+        raise ValueError(f"[conv_shape_tuple] negative padding {pads} exceeds the input "
+                         f"{tuple(lhs_shape[2:])}")
+    space = tuple(0 if p < k else (p - k) // s + 1
+                  for p, k, s in zip(padded, rhs_shape[2:], strides, strict=True))
+    return (lhs_shape[0] // batch_group_count, rhs_shape[0], *space)
+
+
+def conv_general_shape_tuple(lhs_shape, rhs_shape, window_strides, padding,
+                             dimension_numbers) -> tuple[int, ...]:
+    """The output shape of ``conv_general_dilated`` for string ``dimension_numbers``."""
+    lp, rp, op = conv_general_permutations(dimension_numbers)
+    out = conv_shape_tuple([lhs_shape[i] for i in lp], [rhs_shape[i] for i in rp],
+                           window_strides, padding)
+    return tuple(out[int(i)] for i in np.argsort(op))
+
+
+def conv_transpose_shape_tuple(lhs_shape, rhs_shape, window_strides, padding,
+                               dimension_numbers) -> tuple[int, ...]:
+    """The output shape of ``conv_transpose`` for string ``dimension_numbers``."""
+    lp, rp, op = conv_general_permutations(dimension_numbers)
+    lhs, rhs = [lhs_shape[i] for i in lp], [rhs_shape[i] for i in rp]
+    if isinstance(padding, str):
+        padding = [_transpose_padding(k, s, padding)
+                   for k, s in zip(rhs[2:], window_strides, strict=True)]
+    space = [(n - 1) * s - k + 2 + lo + hi for n, k, s, (lo, hi) in zip(
+        lhs[2:], rhs[2:], window_strides, padding, strict=True)]
+    out = (lhs[0], rhs[0], *space)
+    return tuple(out[int(i)] for i in np.argsort(op))
+
+
+def reduce_window_shape_tuple(operand_shape, window_dimensions, window_strides, padding,
+                              base_dilation=None, window_dilation=None) -> tuple[int, ...]:
+    """The output shape of ``reduce_window`` (``jax.lax.reduce_window_shape_tuple``)."""
+    shape = [dilate_dim(d, b) for d, b in zip(operand_shape, base_dilation or
+                                              (1,) * len(operand_shape), strict=True)]
+    window = [dilate_dim(d, w) for d, w in zip(window_dimensions, window_dilation or
+                                               (1,) * len(window_dimensions), strict=True)]
+    padded = [d + lo + hi for d, (lo, hi) in zip(shape, padding, strict=True)]
+    return tuple(0 if p < k else (p - k) // s + 1
+                 for p, k, s in zip(padded, window, window_strides, strict=True))
+
+
+def conv_general_dilated_local(lhs, rhs, window_strides, padding, filter_shape,
+                               lhs_dilation=None, rhs_dilation=None, dimension_numbers=None,
+                               precision=None):
+    """Unshared ("locally connected") convolution: a separate kernel per output position
+    (``jax.lax.conv_general_dilated_local``).
+
+    Args:
+      lhs: the input.
+      rhs: kernels, ``O``, ``I * prod(filter_shape)`` and the output's spatial dims, in
+        the ``rhs_spec`` order of ``dimension_numbers``.
+      window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers: as in
+        ``conv_general_dilated``.
+      filter_shape: the spatial shape of each kernel.
+      precision: passed to the dot.
+
+    Returns:
+      The output, laid out as ``dimension_numbers``' out spec.
+
+    Example:
+        >>> lax.conv_general_dilated_local(x, w, (1, 1), 'VALID', (3, 3))
+    """
+    from . import lax
+    lhs = fnp.asarray(lhs)
+    patches = conv_general_dilated_patches(lhs, filter_shape, window_strides, padding,
+                                           lhs_dilation, rhs_dilation, dimension_numbers)
+    _, rhs_spec, out_spec = conv_dimension_numbers(lhs.shape, (1, 1, *filter_shape),
+                                                   dimension_numbers)
+    order = sorted(range(len(out_spec) - 2), key=lambda i: out_spec[2 + i])
+    lhs_batch = [out_spec[2 + i] for i in order]
+    rhs_batch = [rhs_spec[2 + i] for i in order]
+    out = lax.dot_general(patches, rhs, (([out_spec[1]], [rhs_spec[1]]),
+                                         (lhs_batch, rhs_batch)), precision=precision)
+    return fnp.moveaxis(out, (-2, -1), (out_spec[0], out_spec[1]))
+
+
+__all__ += ["conv_general_permutations", "conv_shape_tuple", "conv_general_shape_tuple",
+            "conv_transpose_shape_tuple", "reduce_window_shape_tuple",
+            "conv_general_dilated_local"]

@@ -14,6 +14,7 @@ from ._autodiff_api import jacrev
 from .api import abstractify, flatten_fun
 from .core.ir import ShapedArray
 from .core.trace import Trace, Tracer, bind, current_trace, set_current_trace
+from .higher_order import checkpoint_policies as _cp
 from .higher_order.custom_derivatives import custom_vjp
 from .interpreters.eval import eval_trace
 from .interpreters.staging import eval_jaxpr, trace_to_jaxpr
@@ -175,35 +176,13 @@ def typeof(x) -> ShapedArray:
     return abstractify(x, "typeof")
 
 
-def _policy(name: str, saves: str | None = None) -> Callable:
-    def policy(prim, *avals, **params) -> bool:
-        return saves == "everything"
-    policy.__name__ = name
-    policy._functrans_saves = saves  # read by checkpoint
-    return policy
-
-
-def _unsupported_policy(name: str) -> Callable:
-    def make(*args, **kwargs):
-        return _policy(name)
-    make.__name__ = name
-    return make
-
-
-checkpoint_policies = SimpleNamespace(
-    everything_saveable=_policy("everything_saveable", "everything"),
-    nothing_saveable=_policy("nothing_saveable", "nothing"),
-    dots_saveable=_policy("dots_saveable"),
-    checkpoint_dots=_policy("checkpoint_dots"),
-    dots_with_no_batch_dims_saveable=_policy("dots_with_no_batch_dims_saveable"),
-    checkpoint_dots_with_no_batch_dims=_policy("checkpoint_dots_with_no_batch_dims"),
-    offload_dot_with_no_batch_dims=_unsupported_policy("offload_dot_with_no_batch_dims"),
-    save_anything_except_these_names=_unsupported_policy("save_anything_except_these_names"),
-    save_any_names_but_these=_unsupported_policy("save_any_names_but_these"),
-    save_only_these_names=_unsupported_policy("save_only_these_names"),
-    save_and_offload_only_these_names=_unsupported_policy("save_and_offload_only_these_names"),
-    save_from_both_policies=_unsupported_policy("save_from_both_policies"),
-)
+checkpoint_policies = SimpleNamespace(**{
+    name: getattr(_cp, name) for name in (
+        "everything_saveable", "nothing_saveable", "dots_saveable", "checkpoint_dots",
+        "dots_with_no_batch_dims_saveable", "checkpoint_dots_with_no_batch_dims",
+        "offload_dot_with_no_batch_dims", "save_anything_except_these_names",
+        "save_any_names_but_these", "save_only_these_names",
+        "save_and_offload_only_these_names", "save_from_both_policies")})
 
 
 def effects_barrier() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,6 +22,7 @@ from .core.config import _values as _config_values
 from .core.config import config
 from .core.ir import ClosedJaxpr, ShapedArray
 from .core.trace import Tracer, _state, bind, current_trace
+from .core.typecheck import check_jaxpr
 from .higher_order.call import jit_p
 from .interpreters.eval import bad_value_kind, eval_trace, floating_point_error
 from .interpreters.staging import eval_closed, stage
@@ -144,6 +146,19 @@ def _trace_flat(fun, static: _Static, args, kwargs, api: str):
     return leaves, in_tree, avals, skey
 
 
+def _before_trace(jitted, avals) -> None:
+    """The debugging options that act when a jitted function is about to be traced."""
+    name = _fun_name(jitted.fun)
+    if _config_values["jax_no_tracing"]:
+        raise RuntimeError(f"[jit] jax_no_tracing is on, but {name} needs tracing for "
+                           f"arguments {[a.str_short() for a in avals]}")
+    if _config_values["jax_explain_cache_misses"]:
+        seen = [[a.str_short() for a in k[1]] for k in jitted.cache]
+        why = (f"new argument signature {[a.str_short() for a in avals]}; traced before for "
+               f"{seen}" if seen else "first call")
+        logging.getLogger("functrans").warning("TRACING CACHE MISS at %s: %s", name, why)
+
+
 def _leaf_aval(x, api, i):
     try:
         return abstractify(x, api)
@@ -228,9 +243,12 @@ class Jitted:
         entry = self.cache.get(key)
         if entry is not None:
             return entry, leaves, []
+        _before_trace(self, avals)
         out_store: list = []
         flat = flatten_fun(self.static.merge(self.fun, skey), in_tree, out_store, "jit")
         closed, tracer_consts = stage(flat, avals, "jit", _fun_name(self.fun))
+        if _config_values["jax_enable_checks"]:
+            check_jaxpr(closed)
         entry = _Entry(closed, out_store[0], self._donated(args, kwargs, len(leaves)),
                        _fun_name(self.fun))
         if not tracer_consts:

@@ -770,6 +770,8 @@ from ._lax_complex import FftType, complex, conj, fft, imag, real  # noqa: E402,
 from ._lax_control_flow import map  # noqa: E402, F401, A004  (jax.lax.map)
 from ._lax_conv import *  # noqa: E402, F403 (convolutions: functrans/_lax_conv.py)
 from ._lax_custom_solve import custom_linear_solve, custom_root  # noqa: E402, F401
+from ._lax_more import *  # noqa: E402, F403 (the rest of jax.lax: functrans/_lax_more.py)
+from ._lax_reduce import *  # noqa: E402, F403 (lax.reduce, ragged_dot: functrans/_lax_reduce.py)
 from ._lax_special import (  # noqa: E402, F401 (special functions: functrans/_lax_special.py)
     bessel_i0e,
     bessel_i1e,

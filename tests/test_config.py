@@ -21,11 +21,17 @@ from functrans.core.config import _read_environment
 
 OPTIONS = ["jax_enable_x64", "jax_debug_nans", "jax_debug_infs", "jax_disable_jit",
            "jax_default_matmul_precision", "jax_numpy_rank_promotion",
-           "jax_numpy_dtype_promotion", "jax_default_device"]
+           "jax_numpy_dtype_promotion", "jax_default_device",
+           # debugging and PRNG switches (tests/test_toplevel_names.py)
+           "jax_log_compiles", "jax_explain_cache_misses", "jax_enable_checks",
+           "jax_no_tracing", "jax_check_tracer_leaks", "jax_debug_key_reuse",
+           "jax_default_prng_impl", "jax_threefry_partitionable", "jax_enable_custom_prng"]
+TRANSFER_GUARDS = ["jax_transfer_guard", "jax_transfer_guard_host_to_device",
+                   "jax_transfer_guard_device_to_host", "jax_transfer_guard_device_to_device"]
 
 
 def test_update_read_and_attributes():
-    assert sorted(ft.config.values) == sorted(OPTIONS)
+    assert sorted(ft.config.values) == sorted(OPTIONS + TRANSFER_GUARDS)
     for name in OPTIONS:  # same defaults as JAX
         assert getattr(ft.config, name) == getattr(jax.config, name), name
     ft.config.update("jax_numpy_rank_promotion", "warn")

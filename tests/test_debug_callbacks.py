@@ -275,3 +275,49 @@ def test_debug_print_in_scan_under_grad(capsys):
                             for m in BOTH]
         assert_close(a, b)
         assert pa == pb and pa.count("step") == 3
+
+
+def _count(jaxpr, name: str) -> int:
+    """Equations named ``name`` in ``jaxpr`` and the jaxprs its equations carry."""
+    n = 0
+    for e in jaxpr.eqns:
+        n += e.primitive.name == name
+        for p in e.params.values():
+            inner = getattr(p, "jaxpr", None)
+            if inner is not None and hasattr(inner, "eqns"):
+                n += _count(inner, name)
+    return n
+
+
+def test_sequential_vmap_is_a_rolled_loop():
+    """'sequential' is one callback inside a scan over the batch (as JAX's lax.map);
+    'sequential_unrolled' is one callback per element. Both call in batch order."""
+    x = np.arange(15.0, dtype=np.float32).reshape(5, 3)
+    for method, n_callbacks, n_scans in (("sequential", 1, 1), ("sequential_unrolled", 5, 0)):
+        jaxpr = ft.make_jaxpr(ft.vmap(_callback_fn(FT, method), in_axes=(0, None)))(
+            x, np.float32(2.0)).jaxpr
+        assert (_count(jaxpr, "pure_callback"), _count(jaxpr, "scan")) == (n_callbacks, n_scans)
+    seen = []
+
+    def f(v):
+        def cb(a):
+            seen.append(float(a[0]))
+            return np.asarray(a) * 2
+        return ft.pure_callback(cb, ft.ShapeDtypeStruct(v.shape, v.dtype), v,
+                                vmap_method="sequential")
+    want = jax.vmap(lambda v: jax.pure_callback(lambda a: np.asarray(a) * 2,
+                                                jax.ShapeDtypeStruct(v.shape, v.dtype), v,
+                                                vmap_method="sequential"), in_axes=1)(x)
+    for run in (ft.vmap(f, in_axes=1), ft.jit(ft.vmap(f, in_axes=1))):
+        seen.clear()
+        assert_close(run(x), want)
+        assert seen == [0.0, 1.0, 2.0]
+    # nested: vmap of vmap is a scan of scans; an io_callback (unordered) rolls too
+    nested = ft.jit(ft.vmap(ft.vmap(_callback_fn(FT, "sequential"), in_axes=(0, None)),
+                            in_axes=(None, 0)))
+    assert_close(nested(x, np.float32([1.0, 2.0])),
+                 np.sin(x)[None] * np.float32([1.0, 2.0])[:, None, None])
+    g = ft.vmap(lambda v: functrans.experimental.io_callback(
+        lambda a: np.asarray(a) + 1, ft.ShapeDtypeStruct(v.shape, v.dtype), v))
+    assert _count(ft.make_jaxpr(g)(x).jaxpr, "io_callback") == 1
+    assert_close(ft.jit(g)(x), x + 1)

@@ -85,6 +85,12 @@ class Array:
             backend.block(self._buf)
         return self
 
+    def copy_to_host_async(self) -> None:
+        """Start copying a device buffer to the host, so a later read does not wait
+        (``jax.Array.copy_to_host_async``); nothing to do for a host value."""
+        if self._np is None and self._buf is not None:
+            self._buf.copy_to_host_async()
+
     def __array__(self, dtype=None, copy=None):
         value = self.numpy()
         return value if dtype is None else value.astype(dtype)

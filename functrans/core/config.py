@@ -71,6 +71,21 @@ def _device(name: str, value):
                      f"name such as 'cpu' or 'gpu', or None; got {value!r}")
 
 
+def _only(*allowed):
+    """An option functrans accepts only at the listed values (JAX's other values select
+    machinery functrans does not have)."""
+    def check(name: str, value):
+        v = _bool(name, value) if isinstance(allowed[0], bool) else value
+        if v not in allowed:
+            raise ValueError(f"[config] {name}: functrans supports only {list(allowed)}, got "
+                             f"{value!r}")
+        return v
+    return check
+
+
+_GUARD_LEVELS = ("allow", "log", "disallow", "log_explicit", "disallow_explicit")
+
+
 class _Option:
     __slots__ = ("name", "default", "check", "in_trace_key", "help")
 
@@ -96,6 +111,28 @@ _OPTIONS = {o.name: o for o in [
             "'strict': no implicit promotion between different array dtypes"),
     _Option("jax_default_device", None, _device, True,
             "the device (or platform name) jit and device_put use by default"),
+    _Option("jax_log_compiles", False, _bool, False,
+            "log (logger 'functrans', WARNING) each XLA compilation"),
+    _Option("jax_explain_cache_misses", False, _bool, False,
+            "log why a jitted function is traced again (its new argument signature)"),
+    _Option("jax_enable_checks", False, _bool, False,
+            "typecheck every jaxpr jit traces (core/typecheck.py)"),
+    _Option("jax_no_tracing", False, _bool, False,
+            "raise instead of tracing a jitted function (a trace-cache miss)"),
+    _Option("jax_check_tracer_leaks", False, _bool, False,
+            "accepted: functrans always reports a leaked tracer when it is used"),
+    *[_Option(f"jax_transfer_guard{kind}", "allow", _enum(*_GUARD_LEVELS), False,
+              "accepted, not enforced: functrans moves values between host and device "
+              "lazily and does not guard transfers")
+      for kind in ("", "_host_to_device", "_device_to_host", "_device_to_device")],
+    _Option("jax_debug_key_reuse", False, _only(False), False,
+            "key-reuse checking is not implemented (only False)"),
+    _Option("jax_default_prng_impl", "threefry2x32", _only("threefry2x32"), False,
+            "the PRNG implementation (only threefry2x32)"),
+    _Option("jax_threefry_partitionable", True, _only(True), False,
+            "threefry's partitionable bit layout (always on, JAX's default)"),
+    _Option("jax_enable_custom_prng", False, _only(False), False,
+            "custom PRNG implementations are not supported (only False)"),
 ]}
 
 
@@ -241,6 +278,45 @@ numpy_rank_promotion = _ScopedOption("jax_numpy_rank_promotion", None,
 numpy_dtype_promotion = _ScopedOption("jax_numpy_dtype_promotion", None,
                                       "'standard' or 'strict' within a block.")
 default_device = _ScopedOption("jax_default_device", None, "The default device within a block.")
+log_compiles = _ScopedOption("jax_log_compiles", True,
+                             "Log each XLA compilation within a block (``jax.log_compiles``).")
+explain_cache_misses = _ScopedOption("jax_explain_cache_misses", True,
+                                     "Log why jitted functions are traced again, within a block.")
+enable_checks = _ScopedOption("jax_enable_checks", True,
+                              "Typecheck the jaxprs jit traces within a block.")
+no_tracing = _ScopedOption("jax_no_tracing", True,
+                           "Raise on any jit trace within a block (``jax.no_tracing``).")
+check_tracer_leaks = _ScopedOption("jax_check_tracer_leaks", True,
+                                   "Accepted: leaked tracers are always reported when used.")
+transfer_guard_host_to_device = _ScopedOption("jax_transfer_guard_host_to_device", None,
+                                              "Accepted transfer-guard level (not enforced).")
+transfer_guard_device_to_host = _ScopedOption("jax_transfer_guard_device_to_host", None,
+                                              "Accepted transfer-guard level (not enforced).")
+transfer_guard_device_to_device = _ScopedOption("jax_transfer_guard_device_to_device", None,
+                                                "Accepted transfer-guard level (not enforced).")
+debug_key_reuse = _ScopedOption("jax_debug_key_reuse", None, "Only False is supported.")
+default_prng_impl = _ScopedOption("jax_default_prng_impl", None,
+                                  "Only 'threefry2x32' is supported.")
+threefry_partitionable = _ScopedOption("jax_threefry_partitionable", None,
+                                       "Only True (JAX's default) is supported.")
+enable_custom_prng = _ScopedOption("jax_enable_custom_prng", None, "Only False is supported.")
+
+
+def checking_leaks():
+    """``with checking_leaks():`` (``jax.checking_leaks``); leaks are always checked."""
+    return check_tracer_leaks(True)
+
+
+@contextlib.contextmanager
+def transfer_guard(new_val: str) -> Iterator[None]:
+    """Set every transfer-guard level within a block (``jax.transfer_guard``); the levels
+    are accepted and validated but not enforced."""
+    names = [f"jax_transfer_guard{k}" for k in ("", "_host_to_device", "_device_to_host",
+                                                 "_device_to_device")]
+    with contextlib.ExitStack() as stack:
+        for n in names:
+            stack.enter_context(_scoped(n, new_val))
+        yield
 
 
 def _read_environment(environ=os.environ) -> None:

@@ -80,7 +80,24 @@ class UnexpectedTracerError(Exception):
 
 
 class ConcretizationTypeError(TypeError):
-    pass
+    """A traced value was used where a concrete one is needed (``jax.errors``' name)."""
+
+
+class TracerBoolConversionError(ConcretizationTypeError):
+    """``bool()`` of a traced value (``if x:``)."""
+
+
+class TracerIntegerConversionError(ConcretizationTypeError):
+    """``int()`` / ``__index__`` of a traced value."""
+
+
+class TracerArrayConversionError(ConcretizationTypeError):
+    """``np.asarray`` of a traced value (a ConcretizationTypeError here, as functrans
+    raised before it had this name; JAX's is a plain TypeError)."""
+
+
+class NonConcreteBooleanIndexError(IndexError):
+    """Boolean-mask indexing with a traced mask (the result shape would depend on it)."""
 
 
 class SuspendedTraceError(Exception):
@@ -229,10 +246,10 @@ class Tracer:
         """A NumPy value if this tracer is concrete (e.g. a jvp primal), else None."""
         return None
 
-    def _concrete(self, what: str):
+    def _concrete(self, what: str, error: type = ConcretizationTypeError):
         val = self.concrete_value()
         if val is None:
-            raise ConcretizationTypeError(
+            raise error(
                 f"[{self._trace.name}] {what} needs a concrete value, but got a traced value "
                 f"{self.aval.str_short()} at {user_frame()}. Python control flow and "
                 "conversions cannot depend on traced values: use lax.cond / lax.select / "
@@ -241,10 +258,11 @@ class Tracer:
         return val
 
     def __bool__(self):
-        return bool(self._concrete("bool(x) (e.g. `if x:` or `while x:`)"))
+        return bool(self._concrete("bool(x) (e.g. `if x:` or `while x:`)",
+                                   TracerBoolConversionError))
 
     def __int__(self):
-        return int(self._concrete("int(x)"))
+        return int(self._concrete("int(x)", TracerIntegerConversionError))
 
     def __float__(self):
         return float(self._concrete("float(x)"))
@@ -253,11 +271,13 @@ class Tracer:
         return complex(self._concrete("complex(x)"))
 
     def __index__(self):
-        return int(self._concrete("x.__index__() (using it as an index or size)"))
+        return int(self._concrete("x.__index__() (using it as an index or size)",
+                                  TracerIntegerConversionError))
 
     def __array__(self, dtype=None, copy=None):
         import numpy as np
-        return np.asarray(self._concrete("np.asarray(x)"), dtype=dtype)
+        return np.asarray(self._concrete("np.asarray(x)", TracerArrayConversionError),
+                          dtype=dtype)
 
     def __len__(self):
         if not self.aval.shape:

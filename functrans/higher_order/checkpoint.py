@@ -33,6 +33,7 @@ from ..interpreters.staging import eval_closed, stage
 from ..interpreters.transpose import is_undefined, transpose_jaxpr
 from ..primitives import _ops
 from ..tree_util import tree_flatten, tree_unflatten
+from .checkpoint_policies import split_with_policy
 
 checkpoint_p = Primitive("checkpoint")
 
@@ -48,8 +49,10 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True,
         pass, so XLA does not undo the rematerialization by common-subexpression
         elimination (``jax.checkpoint``'s default).
       static_argnums: positional arguments that are Python values (baked into the trace).
-      policy: ``None`` or ``checkpoint_policies.nothing_saveable`` (save nothing), or
-        ``everything_saveable`` (no rematerialization); other policies are not supported.
+      policy: which intermediates the forward pass may save: ``None`` (save nothing but
+        the inputs) or a ``checkpoint_policies`` member / any callable
+        ``policy(prim, *in_avals, **params) -> bool`` asked for each equation with primal
+        inputs (``True``: save its outputs; ``False``: recompute them backwards).
 
     Returns:
       A function with ``fun``'s signature.
@@ -61,10 +64,11 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True,
     saves = getattr(policy, "_functrans_saves", None) if policy is not None else "nothing"
     if saves == "everything":
         return fun
-    if saves != "nothing":
-        name = getattr(policy, "__name__", repr(policy))
-        raise NotImplementedError(f"[checkpoint] policy {name} is not supported; use "
-                                  "policy=None (save nothing) or everything_saveable")
+    if saves == "nothing":
+        policy = None
+    elif not callable(policy):
+        raise TypeError(f"[checkpoint] policy must be a callable "
+                        f"policy(prim, *avals, **params) -> bool; got {policy!r}")
     nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @functools.wraps(fun)
@@ -83,7 +87,7 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True,
 
         closed, consts = stage(flat, [_ops.aval(x) for x in leaves], "checkpoint")
         outs = bind(checkpoint_p, *consts, *leaves, jaxpr=closed, prevent_cse=prevent_cse,
-                    differentiated=False)
+                    differentiated=False, policy=policy)
         return tree_unflatten(store["out_tree"], outs)
     return wrapped
 
@@ -113,6 +117,8 @@ def _checkpoint_partial_eval(trace, args, params):
     computation of the unknown outputs, taking every input (known ones as residuals)."""
     jaxpr = params["jaxpr"]
     unknowns = tuple(trace.is_unknown(x) for x in args)
+    if params.get("policy") is not None:
+        return _partial_eval_with_policy(trace, args, unknowns, params)
     split = partial_eval_jaxpr(jaxpr, unknowns)
     n_known = len(split.out_unknown) - sum(split.out_unknown)
     known = dce_closed(split.known, (True,) * n_known + (False,) * split.n_res)
@@ -122,6 +128,25 @@ def _checkpoint_partial_eval(trace, args, params):
     unknown = dce_closed(jaxpr, tuple(split.out_unknown))
     unknown_outs = trace.stage_eqn(checkpoint_p, list(args), dict(params, jaxpr=unknown,
                                                                   differentiated=True))
+    known_it, unknown_it = iter(known_outs), iter(unknown_outs)
+    return [next(unknown_it) if u else next(known_it) for u in split.out_unknown]
+
+
+def _partial_eval_with_policy(trace, args, unknowns, params):
+    """Known part: the known outputs and the residuals the policy saves. Unknown part:
+    recomputes the rest from the saved residuals and the inputs."""
+    split = split_with_policy(params["jaxpr"], unknowns, params["policy"])
+    known_args = [x for x, u in zip(args, unknowns, strict=True) if not u]
+    n_known = len(split.out_unknown) - sum(split.out_unknown)
+    computed = tuple(src is None for src in split.res_src)
+    known = dce_closed(split.known, (True,) * n_known + computed)
+    with trace.in_parent():
+        outs = bind(checkpoint_p, *known_args, jaxpr=known, **_rest(params))
+    known_outs, res_it = outs[:n_known], iter(outs[n_known:])
+    res = [next(res_it) if src is None else known_args[src] for src in split.res_src]
+    unknown_args = [x for x, u in zip(args, unknowns, strict=True) if u]
+    unknown_outs = trace.stage_eqn(checkpoint_p, res + unknown_args,
+                                   dict(params, jaxpr=split.unknown, differentiated=True))
     known_it, unknown_it = iter(known_outs), iter(unknown_outs)
     return [next(unknown_it) if u else next(known_it) for u in split.out_unknown]
 

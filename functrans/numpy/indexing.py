@@ -25,7 +25,7 @@ from .. import _lax_lenient as lax
 from ..core import dtypes
 from ..core.array import Array
 from ..core.ir import ShapedArray
-from ..core.trace import Tracer
+from ..core.trace import NonConcreteBooleanIndexError, Tracer
 from ._util import as_array, aval, broadcast_to
 
 
@@ -48,7 +48,7 @@ def _normalize_item(i):
             raise IndexError(f"[getitem] indices must be integers or booleans, got a traced "
                              f"{i.aval.str_short()}")
         if i.dtype == dtypes.bool_:
-            raise IndexError(
+            raise NonConcreteBooleanIndexError(
                 f"[getitem] boolean mask indexing needs a concrete mask, got a traced "
                 f"{i.aval.str_short()}: the result's shape would depend on its values. Use "
                 "fnp.where(mask, x, fill) to keep the shape, or fnp.nonzero(mask, size=n)")

@@ -1,5 +1,5 @@
 """Bitwise primitives: and, or, not, xor (ints and bools), the three shifts and
-population_count (ints). Shifts follow XLA: the amount is read as unsigned, and an
+population_count and clz (ints). Shifts follow XLA: the amount is read as unsigned, and an
 amount of at least the bit width gives 0 (sign bits for ``shift_right_arithmetic``)."""
 
 from __future__ import annotations
@@ -57,6 +57,24 @@ def _population_count(x):
 
 population_count_p = unary("population_count", _population_count, "int")
 
+
+def _clz(x):
+    """Leading zero bits of each element (``bits`` for 0): XLA's count_leading_zeros."""
+    bits = x.dtype.itemsize * 8
+    u = np.asarray(x).view(np.dtype(f"uint{bits}")).astype(np.uint64)
+    width = np.zeros(u.shape, np.int64)  # position of the highest set bit, plus one
+    for shift in (32, 16, 8, 4, 2, 1):
+        if shift >= bits:
+            continue
+        big = (u >> np.uint64(shift)) != 0
+        width += np.where(big, shift, 0)
+        u = np.where(big, u >> np.uint64(shift), u)
+    width += (u != 0)
+    return (bits - width).astype(x.dtype)
+
+
+clz_p = unary("clz", _clz, "int")
+
 for _p in (and_p, or_p, xor_p, not_p, shift_left_p, shift_right_logical_p,
-           shift_right_arithmetic_p, population_count_p):
+           shift_right_arithmetic_p, population_count_p, clz_p):
     declare_no_rule("jvp", _p, "integer/bool operands only: nothing to differentiate")

@@ -5,9 +5,10 @@
   (in order), and it is never removed as dead code (``effectful_primitives``).
 * ``pure_callback``: ``callback(*arrays) -> results`` of the declared ``result_avals``;
   assumed pure (it may be removed when unused, or repeated). Not differentiable (wrap
-  it in ``custom_jvp``); under vmap as ``vmap_method`` says.
+  it in ``custom_jvp``); under vmap as ``vmap_method`` says ('sequential' is rolled into a
+  scan by ``higher_order/sequential_callbacks.py``, which overrides the rule registered here).
 * ``io_callback``: like ``pure_callback`` but effectful (kept, never duplicated); under
-  vmap it runs sequentially.
+  vmap it runs sequentially (rolled, likewise).
 
 The ``callback`` param is a :class:`HostCallback` taking and returning flat lists of
 NumPy arrays. Eagerly the impl rule calls it; compiled code calls it through XLA's host

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 
+import ml_dtypes
 import numpy as np
 
 from ..core import dtypes
@@ -566,3 +567,50 @@ def _clamp_jvp(primals, tangents):
 
 
 jvp_rules[clamp_p] = _clamp_jvp
+
+
+# ---- reduce_precision -----------------------------------------------------------------
+
+def _reduce_precision_abstract_eval(x, *, exponent_bits, mantissa_bits):
+    check_dtype("reduce_precision", x, "float")
+    if exponent_bits < 1 or mantissa_bits < 0:
+        raise ValueError(f"[reduce_precision] needs exponent_bits >= 1 and mantissa_bits >= 0, "
+                         f"got exponent_bits={exponent_bits}, mantissa_bits={mantissa_bits}")
+    return ShapedArray(x.shape, x.dtype, x.weak_type)
+
+
+def _float_layout(dtype) -> tuple[int, int, np.dtype]:
+    """(exponent bits, mantissa bits, unsigned int dtype of the same width)."""
+    info = ml_dtypes.finfo(dtype)
+    return info.nexp, info.nmant, np.dtype(f"uint{np.dtype(dtype).itemsize * 8}")
+
+
+def _reduce_precision(x, *, exponent_bits, mantissa_bits):
+    """XLA's ReducePrecision on the bits: round the mantissa to nearest even, then
+    overflow to +-inf and underflow (denormals included) to +-0; NaNs pass unchanged."""
+    src_exp, src_mant, udt = _float_layout(x.dtype)
+    bits = np.asarray(x).view(udt).copy()
+    one = udt.type(1)
+    if mantissa_bits < src_mant:
+        drop = udt.type(src_mant - mantissa_bits)
+        last_bit = one << drop
+        bias = (last_bit >> one) - one + ((bits & last_bit) >> drop)
+        bits = (bits + bias) & ~(last_bit - one)
+    if exponent_bits < src_exp:
+        exp_mask = udt.type(((1 << src_exp) - 1) << src_mant)
+        src_bias, dst_bias = (1 << (src_exp - 1)) - 1, (1 << (exponent_bits - 1)) - 1
+        exponent = bits & exp_mask
+        sign = bits & udt.type(1 << (udt.itemsize * 8 - 1))
+        overflow = exponent > udt.type((src_bias + dst_bias) << src_mant)
+        underflow = exponent <= udt.type((src_bias - dst_bias) << src_mant)
+        bits = np.where(overflow, sign | exp_mask, np.where(underflow, sign, bits)).astype(udt)
+    return np.asarray(np.where(np.isnan(x), x, bits.view(x.dtype)), x.dtype)
+
+
+reduce_precision_p = primitive("reduce_precision", _reduce_precision_abstract_eval,
+                               _reduce_precision)
+vmap_rules[reduce_precision_p] = elementwise_vmap(reduce_precision_p)
+# linear in JAX's convention: the tangent (and the cotangent) is rounded the same way
+jvp_rules[reduce_precision_p] = ops.linear_jvp(reduce_precision_p)
+transpose_rules[reduce_precision_p] = lambda cts, x, **params: [
+    reduce_precision_p.bind1(cts[0], **params)]

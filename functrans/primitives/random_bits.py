@@ -10,6 +10,8 @@ only, so it has no derivative.
 
 from __future__ import annotations
 
+import enum
+
 import numpy as np
 
 from ..core.ir import ShapedArray
@@ -58,3 +60,70 @@ threefry2x32_p = primitive("threefry2x32", _threefry2x32_abstract_eval, _threefr
                            multiple_results=True)
 vmap_rules[threefry2x32_p] = elementwise_vmap(threefry2x32_p)
 declare_no_rule("jvp", threefry2x32_p, "uint32 operands only: nothing to differentiate")
+
+
+# ---- rng_bit_generator and rng_uniform: XLA's own generators -----------------------------
+# Their bits are XLA's algorithms (Philox / Threefry as XLA implements them), so they run
+# through XLA even eagerly: xla_lowering/random_bits.py registers a device impl, and the
+# NumPy impl only says so.
+
+class RandomAlgorithm(enum.IntEnum):
+    """``jax.lax.RandomAlgorithm``: XLA's bit generator algorithms."""
+    RNG_DEFAULT = 0
+    RNG_THREE_FRY = 1
+    RNG_PHILOX = 2
+
+
+_UNSIGNED = tuple(np.dtype(f"uint{b}") for b in (8, 16, 32, 64))
+
+
+def _rng_bit_generator_abstract_eval(key, *, shape, dtype, algorithm):
+    ok = ((key.shape == (4,) and key.dtype == np.uint32)
+          or (key.shape == (2,) and key.dtype == np.uint64))
+    if not ok:
+        raise TypeError(f"[rng_bit_generator] key must be uint32[4] (or uint64[2] with x64), "
+                        f"got {key.str_short()}")
+    if np.dtype(dtype) not in _UNSIGNED:
+        raise TypeError(f"[rng_bit_generator] dtype must be an unsigned integer type "
+                        f"(uint8/16/32/64), got {np.dtype(dtype)}; bitcast the bits afterwards")
+    return [key.update(weak_type=False), ShapedArray(tuple(shape), np.dtype(dtype))]
+
+
+def _through_xla(name: str):
+    def impl(*args, **params):
+        raise NotImplementedError(f"[{name}] runs through XLA (its bits are XLA's algorithm); "
+                                  "import functrans (which loads the XLA backend) first")
+    return impl
+
+
+rng_bit_generator_p = primitive("rng_bit_generator", _rng_bit_generator_abstract_eval,
+                                _through_xla("rng_bit_generator"), multiple_results=True)
+
+
+def _rng_bit_generator_vmap(axis_data, vals, bdims, **params):
+    """One call per key, stacked (each batch element draws from its own key)."""
+    (key,), (bdim,) = vals, bdims
+    if bdim is None:
+        return rng_bit_generator_p.bind(key, **params), [None, None]
+    from .callbacks import _index_at, _stack
+    rows = [rng_bit_generator_p.bind(_index_at(key, bdim, i), **params)
+            for i in range(axis_data.size)]
+    return [_stack([r[0] for r in rows]), _stack([r[1] for r in rows])], [0, 0]
+
+
+vmap_rules[rng_bit_generator_p] = _rng_bit_generator_vmap
+declare_no_rule("jvp", rng_bit_generator_p, "unsigned integer bits: nothing to differentiate")
+
+
+def _rng_uniform_abstract_eval(a, b, *, shape):
+    if a.dtype != b.dtype or a.shape != () or b.shape != ():
+        raise TypeError(f"[rng_uniform] a and b must be scalars of one dtype, got "
+                        f"{a.str_short()} and {b.str_short()}")
+    return ShapedArray(tuple(shape), a.dtype, a.weak_type and b.weak_type)
+
+
+rng_uniform_p = primitive("rng_uniform", _rng_uniform_abstract_eval,
+                          _through_xla("rng_uniform"))
+declare_no_rule("jvp", rng_uniform_p, "a stateful random draw (as in JAX): no derivative")
+declare_no_rule("vmap", rng_uniform_p, "a stateful random draw with scalar bounds; JAX has "
+                "no batching rule either")

@@ -1,4 +1,5 @@
-"""Lowering of the control-flow primitives (higher_order/cond.py, higher_order/loops.py).
+"""Lowering of the control-flow primitives (higher_order/cond.py, higher_order/loops.py)
+and of the general reduce (higher_order/reduce.py: one ``stablehlo.reduce``).
 
 cond -> ``stablehlo.case`` (one region per branch); while -> ``stablehlo.while`` whose
 loop state also carries the consts (regions take everything as block arguments); scan ->
@@ -19,8 +20,10 @@ from ..core.ir import ShapedArray
 from ..core.registry import lowering_rules
 from ..higher_order.cond import cond_p
 from ..higher_order.loops import scan_p, while_p
+from ..higher_order.reduce import reduce_p
 from .elementwise import compare
 from .lower import constant, full_like_aval, ir_type, lower_closed
+from .reductions import reduce_region
 
 _I32 = ShapedArray((), dtypes.int32)
 
@@ -117,3 +120,14 @@ def _update(y, v, aval, pos):
 
 
 lowering_rules[scan_p] = _scan_lowering
+
+
+def _reduce_lowering(ctx, *args, computation, dimensions):
+    n = len(args) // 2
+
+    def body(accs, xs):
+        return lower_closed(ctx.module, computation, accs + xs)
+    return reduce_region(ctx.avals_out, list(args[:n]), list(args[n:]), dimensions, body)
+
+
+lowering_rules[reduce_p] = _reduce_lowering

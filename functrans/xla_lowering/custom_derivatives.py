@@ -10,6 +10,8 @@ from jax.extend.mlir.dialects import stablehlo as hlo
 
 from ..core.registry import lowering_rules
 from ..higher_order.checkpoint import checkpoint_p
+from ..higher_order.checkpoint_policies import name_p
+from ..higher_order.custom_batching import custom_vmap_call_p
 from ..higher_order.custom_derivatives import (
     custom_jvp_call_p,
     custom_lin_forward,
@@ -43,3 +45,5 @@ lowering_rules[custom_jvp_call_p] = _custom_call_lowering
 lowering_rules[custom_vjp_call_p] = _custom_call_lowering
 lowering_rules[custom_lin_p] = _custom_lin_lowering
 lowering_rules[checkpoint_p] = _checkpoint_lowering
+lowering_rules[name_p] = lambda ctx, x, *, name: [x]
+lowering_rules[custom_vmap_call_p] = _custom_call_lowering

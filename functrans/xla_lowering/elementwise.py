@@ -167,3 +167,10 @@ lowering_rules[ew.acosh_p] = nary_lowering(chlo.acosh)
 lowering_rules[ew.atanh_p] = nary_lowering(chlo.atanh)
 lowering_rules[ew.is_finite_p] = nary_lowering(hlo.is_finite)
 lowering_rules[ew.clamp_p] = _clamp_lowering
+
+
+def _reduce_precision_lowering(ctx, x, *, exponent_bits, mantissa_bits):
+    return [hlo.reduce_precision(x, exponent_bits, mantissa_bits)]
+
+
+lowering_rules[ew.reduce_precision_p] = _reduce_precision_lowering

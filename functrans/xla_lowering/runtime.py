@@ -8,6 +8,7 @@ transformation caches, so a repeated call never re-lowers.
 
 from __future__ import annotations
 
+import logging
 import weakref
 from collections.abc import Sequence
 
@@ -23,6 +24,17 @@ from ..core.config import _values as _config_values
 from ..core.config import config
 from ..core.ir import ClosedJaxpr, ShapedArray
 from .lower import lower_to_module
+
+_log = logging.getLogger("functrans")
+JaxRuntimeError = _xc.JaxRuntimeError  # what a failing XLA execution raises
+LoadedExecutable = _xc.LoadedExecutable  # what compiling a module gives
+Device = _xc.Device  # the class of functrans.devices()'s entries
+
+
+def jaxlib_version() -> str:
+    """The version of jaxlib, which provides the XLA compiler and runtime."""
+    import jaxlib
+    return jaxlib.__version__
 
 _client = None
 
@@ -267,6 +279,9 @@ def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
         except split_execution[:1]:  # a jit of a pmap: no single program
             exe = per_jaxpr[key] = split_execution[1](closed, device)
             return exe
+        if _config_values["jax_log_compiles"]:
+            _log.warning("Compiling %s for %s (%s)", name, device,
+                         ", ".join(a.str_short() for a in closed.in_avals))
         cls = _CallbackExecutable if callbacks else Executable
         exe = cls(compile_module(module, device, host_callbacks=callbacks),
                   closed.out_avals, device, module)

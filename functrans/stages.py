@@ -1,0 +1,32 @@
+"""``functrans.stages`` (``jax.stages``): the objects of the jit pipeline.
+
+``jit(f).trace(*args)`` gives the traced ``ClosedJaxpr`` (``Traced``),
+``jit(f).lower(*args)`` a ``Lowered`` (StableHLO; ``.as_text()``, ``.compile()``), and
+``.compile()`` XLA's loaded executable (``Compiled``). ``Wrapped`` is the type of what
+``jit`` returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from .api import Lowered
+from .core.ir import ClosedJaxpr
+from .xla_lowering.runtime import LoadedExecutable
+
+Traced = ClosedJaxpr
+Compiled = LoadedExecutable
+
+
+@runtime_checkable
+class Wrapped(Protocol):
+    """A jitted function: callable, with ``lower`` and ``trace``."""
+
+    def __call__(self, *args, **kwargs) -> Any: ...
+
+    def lower(self, *args, **kwargs) -> Lowered: ...
+
+    def trace(self, *args, **kwargs) -> Traced: ...
+
+
+__all__ = ["Compiled", "Lowered", "Traced", "Wrapped"]
