@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..core.ir import ClosedJaxpr, Jaxpr
+from ..core.ir import ClosedJaxpr
 from ..core.registry import (
     abstract_eval_rules,
     effectful_primitives,
@@ -28,9 +28,9 @@ from ..core.registry import (
     transpose_rules,
     vmap_rules,
 )
-from ..core.trace import Primitive, Tracer, bind, current_trace, new_trace
-from ..interpreters.linearize import PartialEvalTrace, PartialJaxpr
-from ..interpreters.staging import StagingTrace, eval_closed, trace_to_jaxpr
+from ..core.trace import Primitive, bind
+from ..interpreters.linearize import PartialEvalTrace, PartialJaxpr, split_jaxpr
+from ..interpreters.staging import StagingTrace
 from ..primitives.conv import conv_general_dilated_p
 from ..primitives.dot import dot_general_p
 from ..tree_util import tree_map
@@ -230,25 +230,5 @@ def split_with_policy(closed: ClosedJaxpr, unknowns: Sequence[bool],
 
 
 def _split(closed: ClosedJaxpr, unknowns, policy) -> PartialJaxpr:
-    known_avals = [a for a, u in zip(closed.in_avals, unknowns, strict=True) if not u]
-    store: dict = {}
-
-    def known_fn(*known_ins):
-        pe = PolicyPartialEvalTrace(current_trace(), policy)
-        it = iter(known_ins)
-        args = [pe.new_arg(a) if u else next(it)
-                for a, u in zip(closed.in_avals, unknowns, strict=True)]
-        with new_trace(pe):
-            outs = eval_closed(closed, *args)
-            out_unknown = [pe.is_unknown(o) for o in outs]
-            outvars = [pe.atom(o) for o, u in zip(outs, out_unknown, strict=True) if u]
-        ids = {id(x): k for k, x in enumerate(known_ins)}
-        store.update(unknown=Jaxpr([], pe.constvars + pe.invars, pe.eqns, outvars),
-                     out_unknown=out_unknown, res_avals=[v.aval for v in pe.constvars],
-                     res_src=[ids.get(id(c)) for c in pe.consts])
-        return [o for o, u in zip(outs, out_unknown, strict=True) if not u] + list(pe.consts)
-
-    jaxpr, consts, _ = trace_to_jaxpr(known_fn, known_avals, "known")
-    assert not any(isinstance(c, Tracer) for c in consts)
-    return PartialJaxpr(ClosedJaxpr(jaxpr, consts), ClosedJaxpr(store["unknown"], []),
-                        store["out_unknown"], store["res_avals"], store["res_src"])
+    return split_jaxpr(closed, unknowns, None,
+                       lambda parent: PolicyPartialEvalTrace(parent, policy))

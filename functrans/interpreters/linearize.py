@@ -138,17 +138,22 @@ def partial_eval_jaxpr(closed: ClosedJaxpr, unknowns: Sequence[bool],
     per = _pe_cache.setdefault(closed, {})
     hit = per.get(key)
     if hit is None:
-        hit = per[key] = _split(closed, *key)
+        hit = per[key] = split_jaxpr(closed, *key)
     return hit
 
 
-def _split(closed: ClosedJaxpr, unknowns, instantiate) -> PartialJaxpr:
+def split_jaxpr(closed: ClosedJaxpr, unknowns, instantiate,
+                make_trace: Callable | None = None) -> PartialJaxpr:
+    """``partial_eval_jaxpr`` without the cache; ``make_trace(parent)`` builds the partial
+    evaluation trace (a subclass deciding differently which known values become residuals,
+    as checkpoint policies do), by default a plain ``PartialEvalTrace``."""
     inst = instantiate or (False,) * len(closed.out_avals)
+    make_trace = make_trace or (lambda parent: PartialEvalTrace(parent, "partial_eval"))
     known_avals = [a for a, u in zip(closed.in_avals, unknowns, strict=True) if not u]
     store: dict = {}
 
     def known_fn(*known_ins):
-        pe = PartialEvalTrace(current_trace(), "partial_eval")
+        pe = make_trace(current_trace())
         it = iter(known_ins)
         args = [pe.new_arg(a) if u else next(it)
                 for a, u in zip(closed.in_avals, unknowns, strict=True)]
