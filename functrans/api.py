@@ -316,10 +316,11 @@ class Jitted:
         return outs
 
     def lower(self, *args, **kwargs) -> Lowered:
-        entry, _, tracer_consts = self._entry(args, kwargs)
+        entry, leaves, tracer_consts = self._entry(args, kwargs)
         if tracer_consts:
             raise TypeError("[jit] lower() of a function that closes over traced values")
-        return Lowered(lower_to_module(entry.closed, entry.name, donated=entry.donated))
+        return Lowered(lower_to_module(entry.closed, entry.name, donated=entry.donated),
+                       self, entry, _arg_types(self, args, kwargs))
 
     def trace(self, *args, **kwargs) -> ClosedJaxpr:
         return self._entry(args, kwargs)[0].closed
@@ -418,17 +419,88 @@ def _device_of_args(leaves):
     return runtime.default_device()
 
 
+def _arg_types(jitted: Jitted, args, kwargs) -> tuple:
+    """What a ``Compiled`` checks its (dynamic) arguments against: their pytree structure
+    and each leaf's shape and dtype (weak types aside)."""
+    _, in_tree, avals, _ = _trace_flat(jitted.fun, jitted.static, args, kwargs, "jit")
+    return in_tree, tuple((a.shape, a.dtype) for a in avals)
+
+
 class Lowered:
-    """The StableHLO of a jitted function for given arguments."""
+    """The StableHLO of a jitted function for given arguments (``jax.stages.Lowered``)."""
 
-    def __init__(self, module):
+    def __init__(self, module, jitted: Jitted | None = None, entry: _Entry | None = None,
+                 arg_types: tuple = ()):
         self.module = module
+        self._jitted, self._entry, self._arg_types = jitted, entry, arg_types
 
-    def as_text(self) -> str:
+    def as_text(self, dialect: str | None = None) -> str:
+        """The StableHLO module as text."""
         return str(self.module)
 
-    def compile(self):
-        return runtime.compile_module(self.module, runtime.default_device())
+    def compiler_ir(self, dialect: str | None = None):
+        """The MLIR module (StableHLO)."""
+        return self.module
+
+    def compile(self) -> Compiled:
+        """The XLA executable, callable on arguments like the ones lowered for."""
+        entry = self._entry
+        if entry is None:
+            return Compiled(runtime.compile_module(self.module, runtime.default_device()))
+        exe = runtime.compiled(entry.closed, runtime.default_device(), entry.name,
+                               entry.donated)
+        return Compiled(exe.loaded, exe, self._jitted, entry, self._arg_types)
+
+
+class Compiled:
+    """``jit(f).lower(*args).compile()`` (``jax.stages.Compiled``): call it with the dynamic
+    arguments only (static ones are baked in, as in JAX), of the same pytree structure,
+    shapes and dtypes as the lowered ones.
+
+    Example:
+        >>> c = jit(lambda x: x * 2.0).lower(fnp.ones(3)).compile()
+        >>> c(fnp.arange(3.0))
+        Array([0., 2., 4.], dtype=float32)
+    """
+
+    def __init__(self, loaded, exe=None, jitted: Jitted | None = None,
+                 entry: _Entry | None = None, arg_types: tuple = ()):
+        self.loaded = loaded
+        self._exe, self._jitted, self._entry, self._arg_types = exe, jitted, entry, arg_types
+
+    def __call__(self, *args, **kwargs):
+        if self._exe is None:
+            raise TypeError("[jit] this executable was compiled from a bare module; call "
+                            "jit(f) or jit(f).lower(*args).compile() instead")
+        leaves, in_tree = tree_flatten((args, kwargs))
+        avals = [x.aval if type(x) is Array else _leaf_aval(x, "jit", i)
+                 for i, x in enumerate(leaves)]
+        got = (in_tree, tuple((a.shape, a.dtype) for a in avals))
+        if got != self._arg_types:
+            want = ", ".join(f"{np.dtype(d).name}{list(s)}" for s, d in self._arg_types[1])
+            have = ", ".join(f"{np.dtype(d).name}{list(s)}" for s, d in got[1])
+            raise TypeError(f"[jit] Compiled called with argument types ({have}) or a pytree "
+                            f"structure that differ from the ones it was compiled for "
+                            f"({want}; static arguments are not passed again); lower and "
+                            f"compile again for these arguments, or call the jitted "
+                            f"function itself")
+        return tree_unflatten(self._entry.out_tree, self._exe(*leaves))
+
+    def as_text(self) -> str:
+        """The optimized HLO text of the executable."""
+        return self.loaded.hlo_modules()[0].to_string()
+
+    def cost_analysis(self):
+        """XLA's cost estimate (flops, bytes accessed, ...)."""
+        return self.loaded.cost_analysis()
+
+    def memory_analysis(self):
+        """XLA's memory statistics of the compiled program."""
+        return self.loaded.get_compiled_memory_stats()
+
+    def runtime_executable(self):
+        """The jaxlib loaded executable underneath."""
+        return self.loaded
 
 
 def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),

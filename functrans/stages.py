@@ -2,20 +2,19 @@
 
 ``jit(f).trace(*args)`` gives the traced ``ClosedJaxpr`` (``Traced``),
 ``jit(f).lower(*args)`` a ``Lowered`` (StableHLO; ``.as_text()``, ``.compile()``), and
-``.compile()`` XLA's loaded executable (``Compiled``). ``Wrapped`` is the type of what
-``jit`` returns.
+``.compile()`` a ``Compiled`` (callable like the jitted function on arguments of the
+lowered types; ``.as_text()`` is the optimized HLO). ``Wrapped`` is the type of what ``jit``
+returns.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from .api import Lowered
+from .api import Compiled, Lowered
 from .core.ir import ClosedJaxpr
-from .xla_lowering.runtime import LoadedExecutable
 
 Traced = ClosedJaxpr
-Compiled = LoadedExecutable
 
 
 @runtime_checkable
