@@ -278,8 +278,7 @@ def take_along_axis(x, idx, axis: int):
 
 
 def iota_along(shape, axis: int) -> Array:
-    """An int32 constant of ``shape`` counting 0, 1, ... along ``axis``."""
-    pos = [1] * len(shape)
-    pos[axis] = shape[axis]
-    return constant(np.broadcast_to(np.arange(shape[axis], dtype=np.int32).reshape(pos),
-                                    shape).copy())
+    """An int32 array of ``shape`` counting 0, 1, ... along ``axis``: an ``iota``, which XLA
+    fuses into its consumers (a NumPy constant would be read from memory)."""
+    return bind1(_p("shapes", "iota_p"), dtype=dtypes.int32, shape=tuple(shape),
+                 dimension=axis, sharding=None)

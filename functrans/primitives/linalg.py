@@ -54,11 +54,18 @@ def mm(a, b):
     return ops.dot_general(a, b, (((nd - 1,), (nd - 2,)), (batch, batch)))
 
 
+def _diagonal_offset(shape):
+    """``col - row`` over ``shape``'s last two axes (iotas, fused by XLA)."""
+    nd = len(shape)
+    return ops.sub(ops.iota_along(shape, nd - 1), ops.iota_along(shape, nd - 2))
+
+
 def tri_mask(shape, k: int = 0, lower: bool = True):
-    """A bool constant of ``shape`` true on/below (``lower``) or on/above diagonal ``k``."""
-    m, n = shape[-2:]
-    base = np.tri(m, n, k, dtype=bool) if lower else ~np.tri(m, n, k - 1, dtype=bool)
-    return ops.constant(np.broadcast_to(base, shape).copy())
+    """A bool array of ``shape`` true on/below (``lower``) or on/above diagonal ``k``."""
+    offset = _diagonal_offset(shape)
+    k = ops.scalar(k, dtypes.int32)
+    return ops.le(offset, ops.broadcast_in_dim(k, shape, ())) if lower else \
+        ops.ge(offset, ops.broadcast_in_dim(k, shape, ()))
 
 
 def tril(x, k: int = 0):
@@ -73,8 +80,8 @@ def triu(x, k: int = 0):
 
 def eye_like(x):
     a = ops.aval(x)
-    return ops.constant(np.broadcast_to(np.eye(a.shape[-2], a.shape[-1], dtype=a.dtype),
-                                        a.shape).copy())
+    zero = ops.broadcast_in_dim(ops.scalar(0, dtypes.int32), a.shape, ())
+    return ops.convert(ops.eq(_diagonal_offset(a.shape), zero), a.dtype)
 
 
 def diag_part(x):
