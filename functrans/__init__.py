@@ -16,6 +16,7 @@ from . import (  # noqa: F401
     dtypes,
     errors,
     experimental,
+    extend,
     lax,
     numpy,
     random,
