@@ -140,10 +140,15 @@ class _Static:
 
 def _trace_flat(fun, static: _Static, args, kwargs, api: str):
     dyn_args, dyn_kwargs, skey = static.split(args, kwargs)
-    leaves, in_tree = tree_flatten((dyn_args, dyn_kwargs))
+    return (*_flat_avals((dyn_args, dyn_kwargs), api), skey)
+
+
+def _flat_avals(tree, api: str) -> tuple:
+    """``(leaves, treedef, avals)`` of the dynamic arguments ``tree``."""
+    leaves, in_tree = tree_flatten(tree)
     avals = tuple([x.aval if type(x) is Array else _leaf_aval(x, api, i)
                    for i, x in enumerate(leaves)])
-    return leaves, in_tree, avals, skey
+    return leaves, in_tree, avals
 
 
 def _before_trace(jitted, avals) -> None:
@@ -472,9 +477,7 @@ class Compiled:
         if self._exe is None:
             raise TypeError("[jit] this executable was compiled from a bare module; call "
                             "jit(f) or jit(f).lower(*args).compile() instead")
-        leaves, in_tree = tree_flatten((args, kwargs))
-        avals = [x.aval if type(x) is Array else _leaf_aval(x, "jit", i)
-                 for i, x in enumerate(leaves)]
+        leaves, in_tree, avals = _flat_avals((args, kwargs), "jit")
         got = (in_tree, tuple((a.shape, a.dtype) for a in avals))
         if got != self._arg_types:
             want = ", ".join(f"{np.dtype(d).name}{list(s)}" for s, d in self._arg_types[1])

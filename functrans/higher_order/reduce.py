@@ -172,18 +172,13 @@ def _pair_jaxpr(jvp_closed: ClosedJaxpr, n: int, diff: list) -> ClosedJaxpr:
 def _reduce_vmap(axis_data, vals, bdims, *, computation, dimensions):
     n = len(vals) // 2
     if any(b is not None for b in bdims[n:]):
-        return _vmap_batched_inits(axis_data, vals, bdims, computation, dimensions)
+        raise NotImplementedError("[reduce] vmap over init_values is not supported; pass "
+                                  "unbatched init values (an identity of the computation)")
     ops = [broadcast_batched(v, axis_data.size, 0) if b is None else moveaxis(v, b, 0)
            for v, b in zip(vals[:n], bdims[:n], strict=True)]
     outs = bind(reduce_p, *ops, *vals[n:], computation=computation,
                 dimensions=tuple(d + 1 for d in dimensions))
     return outs, [0] * n
-
-
-def _vmap_batched_inits(axis_data, vals, bdims, computation, dimensions):
-    """Batched init values: reduce with the tree (the init joins per batch element)."""
-    raise NotImplementedError("[reduce] vmap over init_values is not supported; pass "
-                              "unbatched init values (an identity of the computation)")
 
 
 abstract_eval_rules[reduce_p] = _reduce_abstract_eval
