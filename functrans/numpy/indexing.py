@@ -107,10 +107,10 @@ def _is_advanced(i) -> bool:
 
 
 def _static_int(k, size, axis):
-    if not -size <= k < size:
-        raise IndexError(f"[getitem] index {k} is out of bounds for axis {axis} with size "
-                         f"{size} (functrans follows NumPy here; JAX would clamp)")
-    return k % size
+    """A static integer index, clamped into range as JAX documents for retrieval."""
+    if size == 0:
+        raise IndexError(f"[getitem] index {k} is out of bounds for axis {axis} with size 0")
+    return min(max(k + size if k < 0 else k, 0), size - 1)
 
 
 def _basic(x, items, advanced: bool):
@@ -162,11 +162,10 @@ def _index_array(it, size, axis):
         return lax.select(lax.lt(it, 0), lax.add(it, size), it)
     arr = np.asarray(it, dtype=np.int64)
     bad = (arr < -size) | (arr >= size)
-    if bad.any():
+    if bad.any() and size == 0:
         raise IndexError(f"[getitem] index {int(arr[bad].flat[0])} is out of bounds for axis "
-                         f"{axis} with size {size} (functrans follows NumPy here; JAX would "
-                         "clamp)")
-    return np.where(arr < 0, arr + size, arr).astype(np.int32)
+                         f"{axis} with size 0")
+    return np.clip(np.where(arr < 0, arr + size, arr), 0, max(size - 1, 0)).astype(np.int32)
 
 
 def _flat_adv_index(arrays, sizes):
@@ -273,11 +272,10 @@ def _flat_positions(shape, idx):
         iota = np.arange(size, dtype=np.int32).reshape(shape)
         concrete_idx = tuple(p.numpy() if isinstance(p, Array) else p for p in parts)
         try:
-            pos = iota[concrete_idx]
-        except IndexError as e:
-            raise IndexError(f"[at] {e} (functrans follows NumPy for static indices)") from None
-        pos = np.asarray(pos, dtype=np.int32)
-        return Array(pos, _aval_i32(pos.shape))
+            pos = np.asarray(iota[concrete_idx], dtype=np.int32)
+            return Array(pos, _aval_i32(pos.shape))
+        except IndexError:  # out of bounds: clamped here, masked by the caller (as JAX)
+            pass
     iota = lax.reshape(lax.iota(dtypes.int32, size), shape)
     return getitem(iota, idx)
 
@@ -287,28 +285,60 @@ _SCATTERS = {"set": "scatter", "add": "scatter_add", "mul": "scatter_mul",
 
 
 def _in_bounds_mask(shape, idx):
-    """For an index made only of integer scalars/arrays with at least one traced (the
-    common ``x.at[i]``, ``x.at[i, j]``, ``x.at[idx_array]``): a bool mask over the
-    broadcast index shape, True where every component is in bounds. Else None."""
+    """For an index made only of integer scalars/arrays (the common ``x.at[i]``,
+    ``x.at[i, j]``, ``x.at[idx_array]``): a bool mask over the broadcast index shape, True
+    where every component is in bounds. None when the index has another form, or when it
+    is static and all in bounds."""
     parts = idx if isinstance(idx, tuple) else (idx,)
-    if not any(isinstance(p, Tracer) for p in parts) or len(parts) > len(shape):
+    if len(parts) > len(shape):
         return None
     from ._util import broadcast_shapes, broadcast_to
     comps = []
     for p, n in zip(parts, shape, strict=False):
-        if p is None or p is Ellipsis or isinstance(p, slice) or \
-                (not isinstance(p, Tracer) and np.asarray(p).dtype.kind not in "iu"):
+        if p is None or p is Ellipsis or isinstance(p, slice):
             return None
-        if isinstance(p, Tracer) and not dtypes.is_integer(p.aval.dtype):
+        if isinstance(p, Tracer):
+            if not dtypes.is_integer(p.aval.dtype):
+                return None
+            t = as_array(p)
+            comps.append(lax.bitwise_and(lax.ge(t, -n), lax.lt(t, n)))
+            continue
+        a = np.asarray(p.numpy() if isinstance(p, Array) else p)
+        if a.dtype.kind not in "iu":
             return None
-        t = as_array(p)
-        comps.append(lax.bitwise_and(lax.ge(t, -n), lax.lt(t, n)))
-    bshape = broadcast_shapes(*[aval(c).shape for c in comps], api="at")
+        comps.append((a >= -n) & (a < n))
+    if all(isinstance(c, np.ndarray) and c.all() for c in comps):
+        return None
+    bshape = broadcast_shapes(*[np.shape(c) if isinstance(c, np.ndarray) else aval(c).shape
+                                for c in comps], api="at")
     mask = None
     for c in comps:
-        c = broadcast_to(c, bshape)
+        c = broadcast_to(as_array(c), bshape)
         mask = c if mask is None else lax.bitwise_and(mask, c)
     return mask
+
+
+def _fill_default(dt):
+    if dtypes.is_inexact(dt):
+        return np.nan
+    if np.dtype(dt) == np.bool_:
+        return True
+    info = np.iinfo(dt)
+    return info.min if info.min < 0 else info.max
+
+
+def _get_fill(x, idx, fill_value):
+    """``x.at[idx].get(mode='fill')``: ``x[idx]`` with ``fill_value`` where out of bounds."""
+    x = as_array(x)
+    y = getitem(x, idx)
+    mask = _in_bounds_mask(x.aval.shape, idx)
+    if mask is None:
+        return y
+    dt = aval(y).dtype
+    fill = _fill_default(dt) if fill_value is None else fill_value
+    mshape = aval(mask).shape
+    mask = lax.broadcast_in_dim(mask, aval(y).shape, tuple(range(len(mshape))))
+    return lax.select(mask, y, lax.full(aval(y).shape, fill, dt))
 
 
 _FLAT_DN = lax.ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0,),
@@ -348,7 +378,10 @@ class _IndexUpdateRef:
 
     def get(self, *, indices_are_sorted=False, unique_indices=False, mode=None,
             fill_value=None):
-        """``x[idx]``."""
+        """``x[idx]``; out-of-bounds indices are clamped, or give ``fill_value`` with
+        ``mode='fill'`` (default NaN, or the extreme value of an integer dtype)."""
+        if mode == "fill":
+            return _get_fill(self.x, self.idx, fill_value)
         return getitem(self.x, self.idx)
 
     def set(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
