@@ -384,3 +384,11 @@ from ._special_more import (  # noqa: E402, F401 (re-export: functrans/scipy/_sp
     i1e,
     spence,
 )
+from ._special_integrals import (  # noqa: E402, F401 (re-export: _special_integrals.py)
+    bessel_jn,
+    dawsn,
+    fresnel,
+    owens_t,
+    sici,
+    wofz,
+)
