@@ -392,3 +392,8 @@ from ._special_integrals import (  # noqa: E402, F401 (re-export: _special_integ
     sici,
     wofz,
 )
+from ._special_hyper import (  # noqa: E402, F401 (re-export: _special_hyper.py)
+    hyp1f1,
+    hyp2f1,
+    sph_harm_y,
+)
