@@ -246,17 +246,16 @@ def _hyp2f1(a, b, c, x):
     index = _hyp2f1_case(a, b, c, x)
     d, s = c - a - b, 1 - x
     one, zero = fnp.ones_like(x), fnp.zeros_like(x)
-    euler = index == 2
-    core = index == 6
-    e_out = fnp.power(s, d) * _hyp2f1_core(fnp.where(euler, c - a, one),
-                                            fnp.where(euler, c - b, one),
-                                            fnp.where(euler, c, 2 * one),
-                                            fnp.where(euler, x, zero))
-    c_out = _hyp2f1_core(fnp.where(core, a, one), fnp.where(core, b, one),
-                         fnp.where(core, c, 2 * one), fnp.where(core, x, zero))
+    euler, core = index == 2, index == 6
+    # one core evaluation serves both: Euler's transformation s^d 2F1(c - a, c - b; c; x)
+    # and the direct 2F1(a, b; c; x); other elements get (1, 1; 2; 0), which ends at once
+    ca, cb = fnp.where(euler, c - a, fnp.where(core, a, one)), \
+        fnp.where(euler, c - b, fnp.where(core, b, one))
+    cc, cx = fnp.where(euler | core, c, 2 * one), fnp.where(euler | core, x, zero)
+    core_out = _hyp2f1_core(ca, cb, cc, cx)
     gauss = gamma(c) * gamma(d) / (gamma(c - a) * gamma(c - b))
-    outs = [one, fnp.full_like(x, np.inf), e_out, fnp.power(s, -a), fnp.power(s, -b),
-            gauss, c_out]
+    outs = [one, fnp.full_like(x, np.inf), fnp.power(s, d) * core_out, fnp.power(s, -a),
+            fnp.power(s, -b), gauss, core_out]
     return lax.select_n(index, *outs)
 
 

@@ -152,8 +152,10 @@ def _half_pi_square_phase(x):
     """exp(i pi x^2 / 2) for x >= 0, the phase reduced exactly: with s = x mod 2,
     x^2 / 2 = (x - s)^2 / 2 + s (x - s / 2) and the first term is an even integer."""
     s = fnp.fmod(x, 2.0)
-    r = fnp.fmod(s * (x - s / 2), 2.0)
-    return fnp.cos(np.pi * r), fnp.sin(np.pi * r)
+    r = fnp.fmod(s * (x - s / 2), 2.0)  # in [0, 2); sines of arguments in [-pi/2, pi/2] only,
+    sin_arg = fnp.where(r <= 0.5, r, fnp.where(r <= 1.5, 1 - r, r - 2))  # so zeros are exact
+    cos_pi = fnp.where(r <= 1, fnp.sin(np.pi * (0.5 - r)), -fnp.sin(np.pi * (1.5 - r)))
+    return cos_pi, fnp.sin(np.pi * sin_arg)
 
 
 def _fresnel_series(x):
