@@ -157,6 +157,15 @@ def test_edge_values():
                                    ss.hyp2f1(0.5, 0.5, 2.0, 1.0), rtol=1e-14)
 
 
+def test_half_precision_is_computed_in_float32():
+    x = np.array([-3.0, 0.1, 0.5, 1.0, 2.5, 5.0], np.float16)
+    for name in ("dawsn", "fresnel", "sici"):
+        got = _tuple(getattr(fss, name)(x))
+        for g, w in zip(got, _scipy(name, (x.astype(np.float64),)), strict=True):
+            assert g.dtype == np.float16
+            np.testing.assert_allclose(g.astype(np.float64), w, rtol=2e-3, atol=1e-3)
+
+
 # ---- derivatives ----------------------------------------------------------------------------
 
 GX = np.array([-1.5, 0.1, 0.3, 1.0, 2.5, 4.5, 7.0])

@@ -46,6 +46,16 @@ def _real_only(name: str, x) -> None:
                          "real part (wofz is the complex-valued function)")
 
 
+def _in_float32_if_half(fn, x):
+    """fn(x), computed in float32 for float16/bfloat16 x (as JAX: the series and the
+    complex intermediates need the range), the results cast back."""
+    if np.dtype(x.dtype).itemsize >= 4:
+        return fn(x)
+    out = fn(x.astype(np.float32))
+    cast = lambda o: o.astype(x.dtype)  # noqa: E731
+    return tuple(map(cast, out)) if isinstance(out, tuple) else cast(out)
+
+
 # ---- wofz ---------------------------------------------------------------------------------
 
 
@@ -145,7 +155,7 @@ def dawsn(x):
     """
     (x,) = _inexact(x)
     _real_only("dawsn", x)
-    return _dawsn(x)
+    return _in_float32_if_half(_dawsn, x)
 
 
 def _half_pi_square_phase(x):
@@ -215,7 +225,7 @@ def fresnel(x):
     """
     (x,) = _inexact(x)
     _real_only("fresnel", x)
-    return _fresnel(x)
+    return _in_float32_if_half(_fresnel, x)
 
 
 # ---- sici ---------------------------------------------------------------------------------
@@ -281,7 +291,7 @@ def sici(x):
     """
     (x,) = _inexact(x)
     _real_only("sici", x)
-    return _sici(x)
+    return _in_float32_if_half(_sici, x)
 
 
 # ---- owens_t ------------------------------------------------------------------------------
