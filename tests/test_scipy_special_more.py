@@ -104,6 +104,14 @@ def test_bessel_jn_and_sph_harm_y_float64():
             jss.sph_harm_y(SPH[0], SPH[1] * 0, SPH[2], SPH[3], n_max=3)), rtol=1e-12, atol=1e-15)
 
 
+def test_bessel_jn_float32_small_z_does_not_overflow():
+    z = np.array([1e-3, 0.05, 0.2, 1.0, 2.5], np.float32)  # JAX's recurrence overflows here
+    got = np.asarray(fss.bessel_jn(z, v=3))
+    assert got.dtype == np.float32
+    want = np.stack([ss.jv(k, z.astype(np.float64)) for k in range(4)])
+    np.testing.assert_allclose(got, want, rtol=2e-6, atol=1e-7)
+
+
 def _all_float32(m, x, z, h, a, h1):
     """One program for the float32 checks, over m = functrans or jax (one compile each)."""
     sp = m.scipy.special

@@ -8,7 +8,8 @@ here once, by FFT, from Weideman's construction) in the upper half plane and the
 w(-z) = 2 exp(-z^2) - w(z) below; dawsn and fresnel from wofz (power series near 0); sici by
 its power series up to 4 and the continued fraction of E1(ix) above; owens_t by 32-point
 Gauss-Legendre quadrature of Owen's integral (|a| <= 1; the reciprocal identity above);
-bessel_jn by Miller's backward recurrence normalized by J_0 + 2 sum J_2k = 1 (as JAX).
+bessel_jn by Miller's backward recurrence normalized by J_0 + 2 sum J_2k = 1 (as JAX; here
+rescaled by powers of two as it grows, so small |z| does not overflow in float32).
 
 Example::
 
@@ -370,13 +371,19 @@ def bessel_jn(z, *, v: int, n_iter: int = 50):
     (z,) = _inexact(z)
     _real_only("bessel_jn", z)
     f_next, f_cur = fnp.zeros_like(z), fnp.full_like(z, 1e-16)  # f_{k+2}, f_{k+1}
-    values, even_sum = [], fnp.zeros_like(z)
+    low, even_sum = [], fnp.zeros_like(z)  # f_v ... f_0; 2 sum of the even orders
     for k in range(n_iter, -1, -1):  # f_k = 2 (k + 1) / z f_{k+1} - f_{k+2}
         f_k = 2.0 * (k + 1) * f_cur / z - f_next
+        # all values are relative: scale by 2^-60 (exact) where they grow large, so
+        # small |z| does not overflow (float32 at z = 1 would, from order 50)
+        shrink = fnp.where(fnp.abs(f_k) > 2.0 ** 60, 2.0 ** -60, 1.0).astype(z.dtype)
+        f_k, f_cur, even_sum = f_k * shrink, f_cur * shrink, even_sum * shrink
+        low = [f * shrink for f in low]
         if k % 2 == 0:
             even_sum = even_sum + 2.0 * f_k
-        values.append(f_k)
+        if k <= v:
+            low.append(f_k)
         f_next, f_cur = f_cur, f_k
-    values = values[::-1]  # orders 0 ... n_iter
-    norm = even_sum - values[0]  # J_0 + 2 sum_{k >= 1} J_2k
-    return fnp.stack(values[:v + 1]) / norm
+    low = low[::-1]  # orders 0 ... v
+    norm = even_sum - low[0]  # J_0 + 2 sum_{k >= 1} J_2k
+    return fnp.stack(low) / norm
