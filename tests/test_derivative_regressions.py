@@ -199,3 +199,16 @@ def test_shapes_are_python_ints():
     x = np.ones((2, 6, 6, 1), np.float32)
     h = lax.reduce_window(x, -np.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
     assert h.shape == (2, 3, 3, 1) and all(type(d) is int for d in h.shape)
+
+
+def test_grad_of_float32_code_with_python_scalars_under_x64():
+    """A literal in a linear jaxpr is read at its staged dtype by the transpose (a bare 2.0
+    would be float64 under x64 and meet a float32 cotangent)."""
+    from oracle import x64_mode
+
+    x = np.array([1.0, 2.0], np.float32)
+    with x64_mode(True):
+        for m in (FT, JAX):
+            g = m.ft.grad(lambda v, m=m: m.np.sum(v * 2.0 / v + 1.0 / v))(x)
+            assert np.asarray(g).dtype == np.float32
+            np.testing.assert_allclose(np.asarray(g), -1.0 / x ** 2, rtol=1e-6)

@@ -15,6 +15,9 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 
+import numpy as np
+
+from ..core.array import Array
 from ..core.ir import ClosedJaxpr, Jaxpr, Literal, Var
 from ..core.registry import transpose_rules
 from ..core.trace import bind
@@ -30,7 +33,9 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence, args: Sequence, cts_out: Seque
     linear: set = set()
 
     def read(x):
-        return x.val if isinstance(x, Literal) else env[x]
+        if isinstance(x, Literal):  # typed as staged: a bare 2.0 is float64 under x64
+            return Array(np.asarray(x.val, x.aval.dtype), x.aval)
+        return env[x]
 
     for v, c in zip(jaxpr.constvars, consts, strict=True):
         env[v] = c

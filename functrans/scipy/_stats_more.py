@@ -77,6 +77,31 @@ def poisson_cdf(k, mu, loc=0):
     return fnp.where(x >= 0, out, 0.0).astype(out.dtype)
 
 
+
+def poisson_entropy(mu, loc=0):
+    """The Shannon entropy of Poisson(mu) (``jax.scipy.stats.poisson.entropy``; loc does not
+    change it): -sum_k p_k log p_k over k < 250 for mu < 100, the asymptotic series
+    log(2 pi e mu) / 2 - 1 / (12 mu) - 1 / (24 mu^2) - 19 / (360 mu^3) above.
+
+    Args:
+      mu: the mean (0 at mu = 0, NaN below); loc: the shift (broadcast only).
+    Returns:
+      float array.
+    Example:
+      ``stats.poisson.entropy(5.0)  # 2.20439...``
+    """
+    mu, _ = _f(mu, loc)
+    direct = mu < 100
+    ms = fnp.where(direct & (mu > 0), mu, 1.0)[..., None]
+    k = fnp.arange(250, dtype=mu.dtype)
+    logp = k * fnp.log(ms) - sp.gammaln(k + 1) - ms
+    summed = -fnp.sum(fnp.exp(logp) * logp, axis=-1)
+    ml = fnp.where(direct, 100.0, mu)
+    series = (0.5 * fnp.log(2 * math.pi * math.e * ml) - 1 / (12 * ml) - 1 / (24 * ml * ml)
+              - 19 / (360 * ml * ml * ml))
+    out = fnp.where(direct, summed, series)
+    return fnp.where(mu == 0, 0.0, fnp.where(mu < 0, np.nan, out)).astype(mu.dtype)
+
 # ---- chi2 ---------------------------------------------------------------------------------
 
 def _chi2_logpdf(x, df, loc=0, scale=1):

@@ -1,7 +1,9 @@
 """``functrans.scipy.special`` (as ``jax.scipy.special``), built from the special-function
 primitives (erf, erfc, erf_inv, lgamma, digamma; igamma, igammac, betainc, bessel_i0e/i1e)
 and elementwise ones. The incomplete gamma/beta, Bessel, exponential-integral, Box-Cox,
-comb, bernoulli and spence functions live in ``_special_more.py`` (re-exported here).
+comb, bernoulli and spence functions live in ``_special_more.py``; wofz, dawsn, fresnel,
+sici, owens_t and bessel_jn in ``_special_integrals.py``; hyp1f1, hyp2f1 and sph_harm_y in
+``_special_hyper.py`` (all re-exported here).
 
 Example::
 
@@ -366,6 +368,19 @@ def kl_div(p, q):
     return fnp.where(both | ((p == 0) & (q >= 0)), val, np.inf).astype(p.dtype)
 
 
+from ._special_hyper import (  # noqa: E402, F401 (re-export: _special_hyper.py)
+    hyp1f1,
+    hyp2f1,
+    sph_harm_y,
+)
+from ._special_integrals import (  # noqa: E402, F401 (re-export: _special_integrals.py)
+    bessel_jn,
+    dawsn,
+    fresnel,
+    owens_t,
+    sici,
+    wofz,
+)
 from ._special_more import (  # noqa: E402, F401 (re-export: functrans/scipy/_special_more.py)
     bernoulli,
     betainc,

@@ -343,5 +343,5 @@ gamma.cdf, gamma.sf = _more.gamma_cdf, _more.gamma_sf
 gamma.logcdf, gamma.logsf = _more._log_of(_more.gamma_cdf), _more._log_of(_more.gamma_sf)
 beta.cdf, beta.sf = _more.beta_cdf, _more.beta_sf
 beta.logcdf, beta.logsf = _more._log_of(_more.beta_cdf), _more._log_of(_more.beta_sf)
-poisson.cdf = _more.poisson_cdf
+poisson.cdf, poisson.entropy = _more.poisson_cdf, _more.poisson_entropy
 from ._kde import gaussian_kde  # noqa: E402, F401
