@@ -69,7 +69,8 @@ class JVPTracer(Tracer):
 
     @property
     def aval(self) -> ShapedArray:
-        return _ops.aval(self.primal)
+        p = self.primal
+        return p.aval if isinstance(p, Tracer) else _ops.aval(p)
 
     def concrete_value(self):
         p = self.primal

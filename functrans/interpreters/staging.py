@@ -24,15 +24,15 @@ from ..core.trace import Trace, Tracer, _state, bind, new_trace
 
 
 class StagingTracer(Tracer):
-    __slots__ = ("var",)
+    """A value being staged: ``var`` (the jaxpr variable) and its ``aval`` (a plain
+    attribute rather than the base class's property: rules read it very often)."""
+
+    __slots__ = ("var", "aval")
 
     def __init__(self, trace: StagingTrace, var: Var):
         self._trace = trace
         self.var = var
-
-    @property
-    def aval(self) -> ShapedArray:
-        return self.var.aval
+        self.aval = var.aval
 
 
 class StagingTrace(Trace):
