@@ -15,7 +15,6 @@ import numpy as np
 
 from . import dtypes
 
-
 # Shapes seen so far, each mapped to itself: a lookup turns an equal tuple (of Python or
 # NumPy ints) into the canonical tuple of Python ints without converting each entry.
 _canonical_shapes: dict[tuple, tuple[int, ...]] = {}
