@@ -24,8 +24,10 @@ def _dot_general_abstract_eval(lhs, rhs, *, dimension_numbers, precision=None,
                                preferred_element_type=None):
     (lc, rc), (lb, rb) = dimension_numbers
     ls, rs = lhs.shape, rhs.shape
-    check_axes("dot_general", (*lc, *lb), len(ls))
-    check_axes("dot_general", (*rc, *rb), len(rs))
+    for dims, n in (((*lc, *lb), len(ls)), ((*rc, *rb), len(rs))):
+        for d in dims:
+            if not -n <= d < n:
+                check_axes("dot_general", dims, n)  # raises, naming the axis
     if len(lc) != len(rc) or len(lb) != len(rb):
         raise TypeError(f"[dot_general] dimension_numbers {dimension_numbers} pair up unequal "
                         "numbers of lhs and rhs dimensions")
