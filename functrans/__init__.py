@@ -20,7 +20,6 @@ from . import (  # noqa: F401
     lax,
     numpy,
     random,
-    scipy,
     stages,
     test_util,  # noqa: F401
     tree,
@@ -118,3 +117,16 @@ from .interpreters.staging import eval_jaxpr  # noqa: F401
 from .xla_lowering.runtime import Device  # noqa: F401
 
 __version__ = version.__version__
+
+
+def __getattr__(name: str):
+    """``functrans.scipy`` is imported on first use (as ``jax.scipy``, it is large and many
+    programs never touch it: ~0.5 MiB of memory that ``import functrans`` does not pay)."""
+    if name == "scipy":
+        import importlib
+        return importlib.import_module(".scipy", __name__)
+    raise AttributeError(f"module 'functrans' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), "scipy"])

@@ -36,13 +36,23 @@ from .core import dtypes
 
 __all__ = [
     "KeyDtype", "PRNGKeyArray", "PRNGKey", "key", "key_data", "wrap_key_data", "split",
-    "fold_in", "bits", "uniform", "normal", "truncated_normal", "bernoulli", "categorical",
-    "randint", "permutation", "choice", "exponential", "laplace", "logistic", "gumbel",
-    "cauchy", "rademacher", "multivariate_normal", "orthogonal", "gamma", "loggamma", "beta",
-    "dirichlet", "t", "clone", "poisson", "key_impl", "key_dtype", "pareto", "chisquare", "f",
-    "lognormal", "maxwell", "double_sided_maxwell", "weibull_min", "rayleigh", "wald",
-    "triangular", "geometric", "generalized_normal", "ball", "binomial", "multinomial",
-]
+    "fold_in", "bits", "uniform", "normal", "truncated_normal", "exponential", "laplace",
+    "logistic", "gumbel", "cauchy", "clone", "key_impl", "key_dtype",
+]  # and the samplers of _LAZY_SAMPLERS (added below)
+
+
+# The other samplers live in their own modules (they build on the ones above) and are
+# imported on first use: most programs draw only uniform/normal numbers, and the rest is
+# ~0.2 MiB of memory that ``import functrans`` need not pay.
+_LAZY_SAMPLERS: dict[str, str] = {name: module for module, names in (
+    ("_random_binomial", "binomial multinomial"),
+    ("_random_discrete", "bernoulli categorical choice multivariate_normal orthogonal "
+                         "permutation rademacher randint"),
+    ("_random_gamma", "beta dirichlet gamma loggamma poisson t"),
+    ("_random_more", "ball chisquare double_sided_maxwell f generalized_normal geometric "
+                     "lognormal maxwell pareto rayleigh triangular wald weibull_min"),
+) for name in names.split()}
+__all__ += list(_LAZY_SAMPLERS)
 
 
 def _float_dtype(name: str, dtype):
@@ -426,30 +436,15 @@ def gumbel(key, shape=(), dtype=None, mode=None):
     return _gumbel(data, _shape("gumbel", shape), _float_dtype("gumbel", dtype), mode)
 
 
-from ._random_binomial import binomial, multinomial  # noqa: E402
-from ._random_discrete import (  # noqa: E402 (they build on the samplers above)
-    bernoulli,
-    categorical,
-    choice,
-    multivariate_normal,
-    orthogonal,
-    permutation,
-    rademacher,
-    randint,
-)
-from ._random_gamma import beta, dirichlet, gamma, loggamma, poisson, t  # noqa: E402
-from ._random_more import (  # noqa: E402
-    ball,
-    chisquare,
-    double_sided_maxwell,
-    f,
-    generalized_normal,
-    geometric,
-    lognormal,
-    maxwell,
-    pareto,
-    rayleigh,
-    triangular,
-    wald,
-    weibull_min,
-)
+def __getattr__(name: str):
+    module = _LAZY_SAMPLERS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'functrans.random' has no attribute {name!r}")
+    import importlib
+    value = getattr(importlib.import_module(f".{module}", __package__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_SAMPLERS))

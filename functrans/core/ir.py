@@ -15,6 +15,11 @@ import numpy as np
 
 from . import dtypes
 
+# Shapes seen so far, each mapped to itself: a lookup turns an equal tuple (of Python or
+# NumPy ints) into the canonical tuple of Python ints without converting each entry.
+_canonical_shapes: dict[tuple, tuple[int, ...]] = {}
+_MAX_CANONICAL_SHAPES = 4096
+
 
 class ShapedArray:
     """The abstract value of an array: shape, dtype and whether the dtype is weak.
@@ -27,10 +32,24 @@ class ShapedArray:
     __slots__ = ("shape", "dtype", "weak_type", "_hash")
 
     def __init__(self, shape, dtype, weak_type: bool = False):
-        self.shape = tuple(map(int, shape))  # Python ints, as JAX (not np.int64 from math)
-        self.dtype = np.dtype(dtype)
-        self.weak_type = bool(weak_type)
-        self._hash = hash((self.shape, self.dtype, self.weak_type))
+        # Python ints, as JAX (not np.int64 from math). Avals are built for every traced
+        # operation, so the usual cases take shortcuts: a shape seen before (its canonical
+        # tuple is found by hash: np.int64(3) == 3), a dtype that is already one.
+        canonical = None
+        if type(shape) is tuple:
+            try:
+                canonical = _canonical_shapes.get(shape)
+            except TypeError:  # an unhashable entry (a tracer): int() says what is wrong
+                pass
+        if canonical is None:
+            canonical = tuple(map(int, shape))
+            if len(_canonical_shapes) < _MAX_CANONICAL_SHAPES:
+                _canonical_shapes[canonical] = canonical
+        self.shape = canonical
+        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
+        self.weak_type = weak_type if weak_type is False or weak_type is True else bool(
+            weak_type)
+        self._hash = None  # computed when first needed (most avals are never hashed)
 
     @property
     def ndim(self) -> int:
@@ -49,11 +68,15 @@ class ShapedArray:
         return self.update(weak_type=False) if self.weak_type else self
 
     def __eq__(self, other) -> bool:
-        return (type(other) is ShapedArray and self.shape == other.shape
-                and self.dtype == other.dtype and self.weak_type == other.weak_type)
+        return self is other or (
+            type(other) is ShapedArray and self.shape == other.shape
+            and self.dtype == other.dtype and self.weak_type == other.weak_type)
 
     def __hash__(self) -> int:
-        return self._hash
+        h = self._hash
+        if h is None:
+            h = self._hash = hash((self.shape, self.dtype, self.weak_type))
+        return h
 
     def str_short(self) -> str:
         return f"{dtypes.short_name(self.dtype)}[{','.join(map(str, self.shape))}]"

@@ -30,7 +30,7 @@ from ..core.registry import (
 )
 from ..core.trace import Primitive, bind
 from ..interpreters.linearize import PartialEvalTrace, PartialJaxpr, split_jaxpr
-from ..interpreters.staging import StagingTrace
+from ..interpreters.staging import StagingTrace, StagingTracer
 from ..primitives.conv import conv_general_dilated_p
 from ..primitives.dot import dot_general_p
 from ..tree_util import tree_map
@@ -208,8 +208,8 @@ class PolicyPartialEvalTrace(PartialEvalTrace):
         prim, args, params, outs = recipe
         staged = StagingTrace.process(self, prim, args, params)
         for o, s in zip(outs, staged, strict=True):
-            self._const_ids[id(o)] = s
-        return self._const_ids[id(val)]
+            self._const_ids[id(o)] = s.var
+        return StagingTracer(self, self._const_ids[id(val)])
 
 
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -37,8 +37,15 @@ class Zero:
         return f"Zero({self.aval.str_short()})"
 
 
+_inexact_dtypes: dict[np.dtype, bool] = {}
+
+
 def is_differentiable(aval: ShapedArray) -> bool:
-    return dtypes.is_inexact(aval.dtype)
+    dtype = aval.dtype
+    known = _inexact_dtypes.get(dtype)
+    if known is None:
+        known = _inexact_dtypes[dtype] = dtypes.is_inexact(dtype)
+    return known
 
 
 def zero_for(primal) -> Zero:
@@ -47,7 +54,7 @@ def zero_for(primal) -> Zero:
 
 def instantiate(t, primal=None):
     """``t`` as a value: a ``Zero`` becomes an array of zeros (of the primal's dtype)."""
-    if isinstance(t, Zero):
+    if type(t) is Zero:
         return _ops.zeros_aval(t.aval)
     return t
 
@@ -62,7 +69,8 @@ class JVPTracer(Tracer):
 
     @property
     def aval(self) -> ShapedArray:
-        return _ops.aval(self.primal)
+        p = self.primal
+        return p.aval if isinstance(p, Tracer) else _ops.aval(p)
 
     def concrete_value(self):
         p = self.primal
@@ -86,23 +94,33 @@ class JVPTrace(Trace):
         return x, zero_for(x)
 
     def process(self, prim, args, params):
-        primals, tangents = zip(*[self.unpack(x) for x in args], strict=True) if args else ((), ())
+        primals, tangents, nonzero = [], [], False
+        for x in args:
+            if type(x) is JVPTracer and x._trace is self:
+                primals.append(x.primal)
+                tangents.append(x.tangent)
+                nonzero = nonzero or type(x.tangent) is not Zero
+            else:
+                p, t = self.unpack(x)
+                primals.append(p)
+                tangents.append(t)
+                nonzero = nonzero or type(t) is not Zero
         with self.in_parent():
-            if all(isinstance(t, Zero) for t in tangents):
+            if not nonzero:
                 return bind(prim, *primals, **params)
             rule = jvp_rules.get(prim)
             if rule is None:
                 return self._no_rule(prim, primals, params)
             if getattr(rule, "accepts_zeros", False):  # built by _ops.sum_of_terms_jvp
-                tangents = [None if isinstance(t, Zero) else t for t in tangents]
+                tangents = [None if type(t) is Zero else t for t in tangents]
             else:
                 tangents = [instantiate(t) for t in tangents]
-            primals_out, tangents_out = rule(list(primals), tangents, **params)
+            primals_out, tangents_out = rule(primals, tangents, **params)
         return [self._wrap(p, t) for p, t in zip(primals_out, tangents_out, strict=True)]
 
     def _wrap(self, primal, tangent):
-        if isinstance(tangent, Zero) or tangent is None or not is_differentiable(
-                _ops.aval(primal)):
+        if tangent is None or type(tangent) is Zero or not is_differentiable(
+                primal.aval if isinstance(primal, Tracer) else _ops.aval(primal)):
             return primal
         return JVPTracer(self, primal, tangent)
 

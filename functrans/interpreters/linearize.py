@@ -38,13 +38,16 @@ class PartialEvalTrace(StagingTrace):
         return isinstance(x, StagingTracer) and x._trace is self
 
     def process(self, prim, args, params):
-        if not any(self.is_unknown(x) for x in args):
+        for x in args:
+            if isinstance(x, StagingTracer) and x._trace is self:
+                break
+        else:  # every input known: the parent computes it
             with self.in_parent():
                 return bind(prim, *args, **params)
         rule = partial_eval_rules.get(prim)
         if rule is not None:
             return rule(self, list(args), params)
-        return super().process(prim, args, params)
+        return StagingTrace.process(self, prim, args, params)
 
     def stage_eqn(self, prim, args, params) -> list:
         """Stage ``prim`` unconditionally (used by partial-eval rules)."""

@@ -24,15 +24,15 @@ from ..core.trace import Trace, Tracer, _state, bind, new_trace
 
 
 class StagingTracer(Tracer):
-    __slots__ = ("var",)
+    """A value being staged: ``var`` (the jaxpr variable) and its ``aval`` (a plain
+    attribute rather than the base class's property: rules read it very often)."""
+
+    __slots__ = ("var", "aval")
 
     def __init__(self, trace: StagingTrace, var: Var):
         self._trace = trace
         self.var = var
-
-    @property
-    def aval(self) -> ShapedArray:
-        return self.var.aval
+        self.aval = var.aval
 
 
 class StagingTrace(Trace):
@@ -44,7 +44,10 @@ class StagingTrace(Trace):
         self.invars: list[Var] = []
         self.constvars: list[Var] = []
         self.consts: list = []
-        self._const_ids: dict[int, StagingTracer] = {}
+        # id(const) -> its constvar. Vars, not tracers: a tracer refers to its trace, and
+        # the cycle would keep a finished trace (its whole jaxpr) alive until the cyclic
+        # collector runs; without it, it is freed as soon as the last reference goes.
+        self._const_ids: dict[int, Var] = {}
 
     def new_arg(self, aval: ShapedArray) -> StagingTracer:
         var = Var(aval)
@@ -52,13 +55,12 @@ class StagingTrace(Trace):
         return StagingTracer(self, var)
 
     def lift(self, val) -> StagingTracer:
-        tracer = self._const_ids.get(id(val))
-        if tracer is None:
-            var = Var(aval_of(val, self.name))
+        var = self._const_ids.get(id(val))
+        if var is None:
+            var = self._const_ids[id(val)] = Var(aval_of(val, self.name))
             self.constvars.append(var)
             self.consts.append(val)
-            tracer = self._const_ids[id(val)] = StagingTracer(self, var)
-        return tracer
+        return StagingTracer(self, var)
 
     def atom(self, x):
         """The jaxpr atom for an input: its Var, or a Literal for a scalar constant."""
@@ -71,7 +73,8 @@ class StagingTrace(Trace):
         return self.to_tracer(x).var
 
     def process(self, prim, args, params):
-        atoms = [self.atom(x) for x in args]
+        atoms = [x.var if type(x) is StagingTracer and x._trace is self else self.atom(x)
+                 for x in args]
         out_avals = abstract_eval_rules[prim](*[a.aval for a in atoms], **params)
         outvars = [Var(a) for a in out_avals]
         self.eqns.append(Eqn(prim, atoms, params, outvars))

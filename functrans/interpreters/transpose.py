@@ -46,9 +46,11 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence, args: Sequence, cts_out: Seque
             env[v] = a
     linear_eqns = []
     for eqn in jaxpr.eqns:
-        if any(type(x) is Var and x in linear for x in eqn.inputs):
-            linear_eqns.append(eqn)
-            linear.update(eqn.outvars)
+        for x in eqn.inputs:  # (a Literal is never in ``linear``: it hashes by identity)
+            if x in linear:
+                linear_eqns.append(eqn)
+                linear.update(eqn.outvars)
+                break
         else:
             outs = bind(eqn.primitive, *[read(x) for x in eqn.inputs], **eqn.params)
             env.update(zip(eqn.outvars, outs, strict=True))
@@ -71,12 +73,15 @@ def _accumulate(cts: dict, v: Var, ct) -> None:
 
 def _transpose_eqn(eqn, cts: dict, linear: set, read) -> None:
     cts_out = [cts.pop(v, None) for v in eqn.outvars]
-    if all(ct is None for ct in cts_out):
+    for ct in cts_out:
+        if ct is not None:
+            break
+    else:  # no cotangent reaches this equation
         return
-    cts_out = [_ops.zeros_aval(v.aval) if ct is None else ct
-               for v, ct in zip(eqn.outvars, cts_out, strict=True)]
-    args = [UndefinedPrimal(x.aval) if type(x) is Var and x in linear else read(x)
-            for x in eqn.inputs]
+    if len(cts_out) > 1:
+        cts_out = [_ops.zeros_aval(v.aval) if ct is None else ct
+                   for v, ct in zip(eqn.outvars, cts_out, strict=True)]
+    args = [UndefinedPrimal(x.aval) if x in linear else read(x) for x in eqn.inputs]
     rule = transpose_rules.get(eqn.primitive)
     if rule is None:
         raise NotImplementedError(

@@ -73,9 +73,11 @@ def matmul(a, b, *, precision=None, preferred_element_type=None):
     if sa2[-1] != sb2[-2]:
         raise ValueError(f"[matmul] contraction dimensions differ: {sa} @ {sb} "
                          f"({sa2[-1]} != {sb2[-2]})")
-    batch = broadcast_shapes(sa2[:-2], sb2[:-2], api="matmul")
-    a2 = broadcast_to(a2, batch + sa2[-2:])
-    b2 = broadcast_to(b2, batch + sb2[-2:])
+    batch = sa2[:-2]
+    if batch != sb2[:-2]:  # NumPy's broadcasting of the batch dims
+        batch = broadcast_shapes(batch, sb2[:-2], api="matmul")
+        a2 = broadcast_to(a2, batch + sa2[-2:])
+        b2 = broadcast_to(b2, batch + sb2[-2:])
     nb_ = len(batch)
     bd = tuple(range(nb_))
     out = lax.dot_general(a2, b2, (((nb_ + 1,), (nb_,)), (bd, bd)), precision,

@@ -121,13 +121,30 @@ def elementwise_dtype(name: str, avals) -> np.dtype:
 
 
 def naryop_abstract_eval(name: str, kind: str, out_dtype=None):
+    accepts = KINDS[kind]
+    accepted: dict[np.dtype, bool] = {}  # accepts(dtype), remembered per dtype
+
     def abstract_eval(*avals, **params):
-        shape = elementwise_shape(name, avals)
-        dtype = elementwise_dtype(name, avals)
-        for a in avals:
-            check_dtype(name, a, kind)
-        weak = all(a.weak_type for a in avals) and out_dtype is None
-        return ShapedArray(shape, dtype if out_dtype is None else out_dtype, weak)
+        a0 = avals[0]
+        shape, dtype, weak = a0.shape, a0.dtype, a0.weak_type
+        for a in avals:  # one pass for the usual case: equal shapes and dtypes
+            if a.shape != shape:
+                shape = None
+            if a.dtype != dtype:
+                dtype = None
+            weak = weak and a.weak_type
+        if shape is None:
+            shape = elementwise_shape(name, avals)
+        if dtype is None:
+            dtype = elementwise_dtype(name, avals)
+        ok = accepted.get(dtype)
+        if ok is None:
+            ok = accepted[dtype] = bool(accepts(dtype))
+        if not ok:
+            check_dtype(name, a0, kind)
+        if out_dtype is not None:
+            return ShapedArray(shape, out_dtype, False)
+        return ShapedArray(shape, dtype, weak)
     return abstract_eval
 
 

@@ -23,24 +23,26 @@ def _free_dims(ndim, contract, batch):
 def _dot_general_abstract_eval(lhs, rhs, *, dimension_numbers, precision=None,
                                preferred_element_type=None):
     (lc, rc), (lb, rb) = dimension_numbers
-    check_axes("dot_general", (*lc, *lb), lhs.ndim)
-    check_axes("dot_general", (*rc, *rb), rhs.ndim)
+    ls, rs = lhs.shape, rhs.shape
+    for dims, n in (((*lc, *lb), len(ls)), ((*rc, *rb), len(rs))):
+        for d in dims:
+            if not -n <= d < n:
+                check_axes("dot_general", dims, n)  # raises, naming the axis
     if len(lc) != len(rc) or len(lb) != len(rb):
         raise TypeError(f"[dot_general] dimension_numbers {dimension_numbers} pair up unequal "
                         "numbers of lhs and rhs dimensions")
     for name, ld, rd in (("contracting", lc, rc), ("batch", lb, rb)):
-        if [lhs.shape[i] for i in ld] != [rhs.shape[i] for i in rd]:
+        if any(ls[i] != rs[j] for i, j in zip(ld, rd, strict=True)):
             raise TypeError(f"[dot_general] {name} dimensions of {lhs.str_short()} (dims "
                             f"{tuple(ld)}) and {rhs.str_short()} (dims {tuple(rd)}) differ in "
                             "size")
     if lhs.dtype != rhs.dtype:
         raise TypeError(f"[dot_general] operands must have the same dtype, got "
                         f"{lhs.str_short()} and {rhs.str_short()}")
-    shape = (tuple(lhs.shape[i] for i in lb)
-             + tuple(lhs.shape[i] for i in _free_dims(lhs.ndim, lc, lb))
-             + tuple(rhs.shape[i] for i in _free_dims(rhs.ndim, rc, rb)))
+    shape = ([ls[i] for i in lb] + [d for i, d in enumerate(ls) if i not in lc and i not in lb]
+             + [d for i, d in enumerate(rs) if i not in rc and i not in rb])
     dtype = lhs.dtype if preferred_element_type is None else np.dtype(preferred_element_type)
-    return ShapedArray(shape, dtype, lhs.weak_type and rhs.weak_type)
+    return ShapedArray(tuple(shape), dtype, lhs.weak_type and rhs.weak_type)
 
 
 def _dot_general_impl(lhs, rhs, *, dimension_numbers, precision=None,

@@ -200,17 +200,17 @@ def _cos_jvp(primals, tangents):
 
 def _tanh_jvp(primals, tangents):
     out = ops.tanh(primals[0])
-    return [out], [ops.mul(tangents[0], ops.sub(ops.full_like(out, 1), ops.mul(out, out)))]
+    return [out], [ops.mul(tangents[0], ops.sub(ops.scalar_like(out, 1), ops.mul(out, out)))]
 
 
 def _logistic_jvp(primals, tangents):
     out = ops.logistic(primals[0])
-    return [out], [ops.mul(tangents[0], ops.mul(out, ops.sub(ops.full_like(out, 1), out)))]
+    return [out], [ops.mul(tangents[0], ops.mul(out, ops.sub(ops.scalar_like(out, 1), out)))]
 
 
 def _sqrt_jvp(primals, tangents):
     out = ops.sqrt(primals[0])
-    return [out], [ops.div(tangents[0], ops.mul(ops.full_like(out, 2), out))]
+    return [out], [ops.div(tangents[0], ops.mul(ops.scalar_like(out, 2), out))]
 
 
 jvp_rules[exp_p] = _exp_jvp
@@ -408,7 +408,7 @@ def _abs_jvp(primals, tangents):
 
 jvp_rules[abs_p] = _abs_jvp
 jvp_rules[sign_p] = ops.zero_jvp(sign_p)
-jvp_rules[square_p] = ops.unary_jvp(square_p, lambda x, out: ops.mul(ops.full_like(x, 2), x))
+jvp_rules[square_p] = ops.unary_jvp(square_p, lambda x, out: ops.mul(ops.scalar_like(x, 2), x))
 jvp_rules[atan2_p] = _atan2_jvp
 jvp_rules[copy_p] = ops.linear_jvp(copy_p)
 transpose_rules[copy_p] = lambda cts, x: [copy_p.bind1(cts[0])]
@@ -502,35 +502,35 @@ vmap_rules[is_finite_p] = elementwise_vmap(is_finite_p)
 
 
 def _one_minus_sq(x):
-    return ops.sub(ops.full_like(x, 1), ops.mul(x, x))
+    return ops.sub(ops.scalar_like(x, 1), ops.mul(x, x))
 
 
 jvp_rules[exp2_p] = ops.unary_jvp(
-    exp2_p, lambda x, out: ops.mul(out, ops.full_like(out, 0.6931471805599453)))
+    exp2_p, lambda x, out: ops.mul(out, ops.scalar_like(out, 0.6931471805599453)))
 jvp_rules[log1p_p] = ops.unary_jvp(
-    log1p_p, lambda x, out: ops.div(ops.full_like(x, 1), ops.add(x, ops.full_like(x, 1))))
-jvp_rules[expm1_p] = ops.unary_jvp(expm1_p, lambda x, out: ops.add(out, ops.full_like(out, 1)))
+    log1p_p, lambda x, out: ops.div(ops.scalar_like(x, 1), ops.add(x, ops.scalar_like(x, 1))))
+jvp_rules[expm1_p] = ops.unary_jvp(expm1_p, lambda x, out: ops.add(out, ops.scalar_like(out, 1)))
 jvp_rules[rsqrt_p] = ops.unary_jvp(
-    rsqrt_p, lambda x, out: ops.mul(ops.full_like(x, -0.5), ops.div(out, x)))
+    rsqrt_p, lambda x, out: ops.mul(ops.scalar_like(x, -0.5), ops.div(out, x)))
 jvp_rules[cbrt_p] = ops.unary_jvp(
-    cbrt_p, lambda x, out: ops.mul(ops.full_like(x, 1 / 3), ops.integer_pow(out, -2)))
+    cbrt_p, lambda x, out: ops.mul(ops.scalar_like(x, 1 / 3), ops.integer_pow(out, -2)))
 jvp_rules[tan_p] = ops.unary_jvp(
-    tan_p, lambda x, out: ops.add(ops.full_like(out, 1), ops.mul(out, out)))
+    tan_p, lambda x, out: ops.add(ops.scalar_like(out, 1), ops.mul(out, out)))
 jvp_rules[asin_p] = ops.unary_jvp(asin_p, lambda x, out: rsqrt_p.bind1(_one_minus_sq(x)))
 jvp_rules[acos_p] = ops.unary_jvp(
     acos_p, lambda x, out: ops.neg(rsqrt_p.bind1(_one_minus_sq(x))))
 jvp_rules[atan_p] = ops.unary_jvp(
-    atan_p, lambda x, out: ops.div(ops.full_like(x, 1), ops.add(ops.full_like(x, 1),
+    atan_p, lambda x, out: ops.div(ops.scalar_like(x, 1), ops.add(ops.scalar_like(x, 1),
                                                                 ops.mul(x, x))))
 jvp_rules[sinh_p] = ops.unary_jvp(sinh_p, lambda x, out: cosh_p.bind1(x))
 jvp_rules[cosh_p] = ops.unary_jvp(cosh_p, lambda x, out: sinh_p.bind1(x))
 jvp_rules[asinh_p] = ops.unary_jvp(
-    asinh_p, lambda x, out: rsqrt_p.bind1(ops.add(ops.mul(x, x), ops.full_like(x, 1))))
+    asinh_p, lambda x, out: rsqrt_p.bind1(ops.add(ops.mul(x, x), ops.scalar_like(x, 1))))
 jvp_rules[acosh_p] = ops.unary_jvp(
-    acosh_p, lambda x, out: rsqrt_p.bind1(ops.mul(ops.sub(x, ops.full_like(x, 1)),
-                                                  ops.add(x, ops.full_like(x, 1)))))
+    acosh_p, lambda x, out: rsqrt_p.bind1(ops.mul(ops.sub(x, ops.scalar_like(x, 1)),
+                                                  ops.add(x, ops.scalar_like(x, 1)))))
 jvp_rules[atanh_p] = ops.unary_jvp(
-    atanh_p, lambda x, out: ops.div(ops.full_like(x, 1), _one_minus_sq(x)))
+    atanh_p, lambda x, out: ops.div(ops.scalar_like(x, 1), _one_minus_sq(x)))
 declare_no_rule("jvp", is_finite_p, "boolean output (zero tangent)")
 
 

@@ -29,5 +29,4 @@ from . import (  # noqa: F401  # noqa: F401
 )
 from .runtime import compiled, default_device, devices, platform  # noqa: F401
 
-if eager.default_enabled():
-    eager.enable()
+eager.install_default()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.registry import lowering_rules
 from ..primitives import bitwise as bw

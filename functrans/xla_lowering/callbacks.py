@@ -12,8 +12,8 @@ Eagerly (also on accelerators) the callback runs on the host with NumPy values.
 from __future__ import annotations
 
 import numpy as np
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.registry import device_impl_rules, lowering_rules
 from ..interpreters.eval import eval_trace

@@ -4,8 +4,8 @@ reductions (primitives/windowed.py)."""
 from __future__ import annotations
 
 import numpy as np
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.ir import ShapedArray
 from ..core.registry import lowering_rules

@@ -5,8 +5,8 @@ accumulation comes from."""
 from __future__ import annotations
 
 import numpy as np
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.registry import lowering_rules
 from ..primitives import cumulative as cu

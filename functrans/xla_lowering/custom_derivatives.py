@@ -6,7 +6,7 @@ transpose of its bwd rule. A checkpoint's recomputation (``differentiated``) wit
 
 from __future__ import annotations
 
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.registry import lowering_rules
 from ..higher_order.checkpoint import checkpoint_p

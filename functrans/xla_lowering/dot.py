@@ -5,8 +5,8 @@ configuration (read here, at lowering: the executable cache key includes it)."""
 
 from __future__ import annotations
 
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.config import MATMUL_PRECISIONS
 from ..core.config import _values as _config_values

@@ -54,6 +54,25 @@ def enable(on: bool = True) -> None:
     eval_trace.device_op = device_op if on else None
 
 
+def _decide_on_first_use(prim, args, params) -> list:
+    """The eager device rule until the first eager primitive runs: it decides (which needs
+    the client, so importing functrans creates none, as ``import jax`` creates none), then
+    runs the primitive as decided."""
+    enable(default_enabled())
+    if eval_trace.device_op is None:
+        return eval_trace.process_on_host(prim, args, params)
+    return device_op(prim, args, params)
+
+
+def install_default() -> None:
+    """Per-op device execution if the platform is an accelerator (or the environment asks
+    for it), decided now if the environment says, else at the first eager primitive."""
+    if os.environ.get("FUNCTRANS_EAGER_ON_DEVICE") is not None:
+        enable(default_enabled())
+    else:
+        eval_trace.device_op = _decide_on_first_use
+
+
 def default_enabled() -> bool:
     flag = os.environ.get("FUNCTRANS_EAGER_ON_DEVICE")
     if flag is not None:

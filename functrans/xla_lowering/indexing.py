@@ -7,8 +7,8 @@ scatter's CLIP clamps the indices first."""
 from __future__ import annotations
 
 import numpy as np
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.registry import lowering_rules
 from ..primitives import indexing as ix

@@ -11,8 +11,8 @@ ops; the others have no lowering off the CPU yet and say so.
 from __future__ import annotations
 
 import numpy as np
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.ir import ShapedArray
 from ..core.registry import lowering_rules

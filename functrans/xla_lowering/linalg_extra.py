@@ -36,7 +36,7 @@ def _schur_lowering(ctx, x, *, compute_schur_vectors, sort_eig_vals, select_call
 
 
 def _i32_attr(v: int):
-    from jax.extend.mlir import ir
+    from jaxlib.mlir import ir
     return ir.IntegerAttr.get(ir.IntegerType.get_signless(32), int(v))
 
 

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from jax._src.interpreters import mlir as _jax_mlir
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import func
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import func
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core import dtypes
 from ..core.ir import ClosedJaxpr, Jaxpr, Literal, ShapedArray

@@ -24,8 +24,8 @@ from __future__ import annotations
 import weakref
 
 import numpy as np
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.array import Array, ShardedArray
 from ..core.registry import device_impl_rules, lowering_rules

@@ -5,8 +5,8 @@ unrolled into adds, shifts, ors and xors on uint32 tensors; and of XLA's own gen
 from __future__ import annotations
 
 import numpy as np
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.registry import device_impl_rules, lowering_rules
 from ..primitives import random_bits as rb

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core import dtypes
 from ..core.ir import ShapedArray

@@ -12,8 +12,11 @@ import logging
 import weakref
 from collections.abc import Sequence
 
+# The client comes from jax._src.xla_bridge, where jax.extend.backend's get_backend is
+# defined: importing jax.extend would run its __init__, which loads all of jax.extend
+# (pallas, checkify, shard_map, ...: ~1 MiB of memory that functrans never uses).
+import jax._src.xla_bridge as _xla_bridge
 import jax.core as _jax_core
-import jax.extend.backend as _jax_backend
 import jaxlib._jax as _xc
 import numpy as np
 from jax import enable_x64 as _jax_enable_x64
@@ -42,7 +45,7 @@ _client = None
 def client():
     global _client
     if _client is None:
-        _client = _jax_backend.get_backend()
+        _client = _xla_bridge.get_backend()
     return _client
 
 
@@ -57,7 +60,7 @@ def set_client(new_client) -> None:
 def devices(platform: str | None = None) -> list:
     if platform is None:
         return list(client().local_devices())
-    return list(_jax_backend.get_backend(platform).local_devices())
+    return list(_xla_bridge.get_backend(platform).local_devices())
 
 
 def global_devices() -> list:

@@ -3,7 +3,7 @@ expands into polynomial approximations when it compiles."""
 
 from __future__ import annotations
 
-from jax.extend.mlir.dialects import chlo
+from jaxlib.mlir.dialects import chlo
 
 from ..core.registry import lowering_rules
 from ..primitives import special as sp

@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from jax.extend.mlir.dialects import chlo
+from jaxlib.mlir.dialects import chlo
 
 from ..core import dtypes
 from ..core.ir import ShapedArray
