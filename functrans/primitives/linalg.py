@@ -297,6 +297,8 @@ def _lu_stack(a):
     """Gaussian elimination with partial pivoting (LAPACK getrf's choices) on a stack
     (B, m, n), vectorized over the stack."""
     nb, m, n = a.shape
+    if m <= 4 and nb >= 64:
+        return _lu_stack_small(a)
     k = min(m, n)
     # the row numbers ride along as an extra column, so the row swaps permute them too
     w = np.empty((nb, m, n + 1), a.dtype)
@@ -318,6 +320,34 @@ def _lu_stack(a):
             w[:, j + 1:, j] /= np.where(d != 0, d, 1)  # a zero pivot leaves its column as is
             w[:, j + 1:, j + 1:n] -= w[:, j + 1:, j, None] * w[:, j, None, j + 1:n]
     return w[:, :, :n], piv, w[:, :, n].astype(np.int32)
+
+
+def _lu_stack_small(a):
+    """``_lu_stack`` for many matrices of few rows, with the stack as the last axis: every
+    NumPy call runs over contiguous length-B rows (with B-first, the inner loops are 2-4
+    long), and a row swap is a select per candidate row. The same arithmetic, so the same
+    bits."""
+    nb, m, n = a.shape
+    k = min(m, n)
+    w = np.empty((m, n + 1, nb), a.dtype)  # the row numbers ride along as column n
+    w[:, :n] = a.transpose(1, 2, 0)
+    w[:, n] = np.arange(m)[:, None]
+    piv = np.empty((k, nb), np.int32)
+    for j in range(k):
+        p = np.abs(w[j:, j]).argmax(axis=0)
+        p += j
+        piv[j] = p
+        row_j = w[j].copy()
+        for i in range(j + 1, m):
+            chosen = p == i
+            w[j] = np.where(chosen, w[i], w[j])
+            w[i] = np.where(chosen, row_j, w[i])
+        if j + 1 < m:
+            d = w[j, j]
+            w[j + 1:, j] /= np.where(d != 0, d, 1)  # a zero pivot leaves its column as is
+            w[j + 1:, j + 1:n] -= w[j + 1:, j, None] * w[j, None, j + 1:n]
+    return (w[:, :n].transpose(2, 0, 1), np.ascontiguousarray(piv.T),
+            w[:, n].T.astype(np.int32))
 
 
 def _lu_impl(x):
