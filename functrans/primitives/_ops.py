@@ -277,6 +277,24 @@ def take_along_axis(x, idx, axis: int):
                  fill_value=None)
 
 
+def take_slices(x, idx, axis: int):
+    """``x``'s slices along ``axis`` at int32 ``idx`` (shaped like ``x``'s axes up to and
+    including ``axis``; the axes before it are batch axes), the axes after ``axis`` taken
+    whole: ``x[..., idx, :]`` per batch element, as one gather (a row permutation needs no
+    index broadcast over the row)."""
+    gather = _p("indexing", "gather_p")
+    dn = _p("indexing", "GatherDimensionNumbers")
+    shape = aval(x).shape
+    batch = tuple(range(axis))
+    idx = reshape(idx, (*aval(idx).shape, 1))
+    return bind1(gather, x, idx,
+                 dimension_numbers=dn(tuple(range(axis + 1, len(shape))), (axis,), (axis,),
+                                      batch, batch),
+                 slice_sizes=(*(1,) * (axis + 1), *shape[axis + 1:]), indices_are_sorted=False,
+                 unique_indices=False, mode=_p("indexing", "GatherScatterMode").CLIP,
+                 fill_value=None)
+
+
 def iota_along(shape, axis: int) -> Array:
     """An int32 array of ``shape`` counting 0, 1, ... along ``axis``: an ``iota``, which XLA
     fuses into its consumers (a NumPy constant would be read from memory)."""

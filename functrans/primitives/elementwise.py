@@ -117,9 +117,12 @@ jvp_rules[mul_p] = _mul_jvp
 transpose_rules[mul_p] = _mul_transpose
 
 
+# The denominator's term is -ty * x * y**-2 (JAX's form): its residuals are x and y**-2,
+# not the quotient, so XLA can fuse the quotient into its consumers (e.g. exp(x / y))
+# instead of materializing it for the backward pass.
 _div_jvp = ops.sum_of_terms_jvp(
     div_p, lambda p, tx: ops.div(tx, p[1]),
-    lambda p, ty: ops.neg(ops.div(ops.mul(ty, ops.div(p[0], p[1])), p[1])))
+    lambda p, ty: ops.mul(ops.mul(ops.neg(ty), p[0]), ops.integer_pow(p[1], -2)))
 
 
 def _div_transpose(cts, x, y):

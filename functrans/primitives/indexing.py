@@ -305,9 +305,42 @@ def _to_output_layout(values: np.ndarray, n_batch: int, offset_dims) -> np.ndarr
     return np.transpose(values, perm)
 
 
+def _take_one_axis(x, indices, dn, slice_sizes, mode, fill_value):
+    """The gather that indexes one axis of ``x`` and takes every other axis whole or as a
+    batching dim (``x[perm]``, ``take_along_axis``, row permutations under vmap), as one
+    NumPy advanced index; ``None`` when ``dn`` is not of that form."""
+    if len(dn.start_index_map) != 1 or tuple(dn.collapsed_slice_dims) != tuple(
+            dn.start_index_map) or not x.size or slice_sizes[dn.start_index_map[0]] != 1:
+        return None
+    axis = dn.start_index_map[0]
+    if any(slice_sizes[d] != x.shape[d] for d in range(x.ndim)
+           if d != axis and d not in dn.operand_batching_dims):
+        return None
+    batch_shape = indices.shape[:-1]
+    idx = indices[..., 0]
+    grid = {}
+    for od, idim in zip(dn.operand_batching_dims, dn.start_indices_batching_dims, strict=True):
+        shape = [1] * len(batch_shape)
+        shape[idim] = batch_shape[idim]
+        grid[od] = np.arange(batch_shape[idim]).reshape(shape)
+    grid[axis] = np.clip(idx, 0, x.shape[axis] - 1)
+    front = list(grid)  # advanced-indexed axes first: the result is (batch..., window...)
+    window = [d for d in range(x.ndim) if d not in grid]
+    values = np.transpose(x, front + window)[tuple(grid[d] for d in front)]
+    if mode == GatherScatterMode.FILL_OR_DROP:
+        fill = default_fill(x.dtype) if fill_value is None else fill_value
+        ok = ((idx >= 0) & (idx < x.shape[axis])).reshape(batch_shape + (1,) * len(window))
+        values = np.where(ok, values, np.asarray(fill).astype(x.dtype))
+    out = _to_output_layout(values, len(batch_shape), dn.offset_dims)
+    return np.ascontiguousarray(out).reshape(out.shape)
+
+
 def _gather_impl(x, indices, *, dimension_numbers, slice_sizes, indices_are_sorted,
                  unique_indices, mode, fill_value):
     dn = dimension_numbers
+    fast = _take_one_axis(x, indices, dn, slice_sizes, mode, fill_value)
+    if fast is not None:
+        return fast
     starts = _window_starts(x.shape, indices, dn.start_index_map, dn.operand_batching_dims,
                             dn.start_indices_batching_dims)
     limit = np.asarray(x.shape, np.int64) - np.asarray(slice_sizes, np.int64)

@@ -197,29 +197,27 @@ def _triangular_solve_abstract_eval(a, b, *, left_side, lower, transpose_a, conj
     return ShapedArray(b.shape, b.dtype)
 
 
-def _substitute_lower(L, b):
-    """Forward substitution L x = b for stacks (B, m, m), (B, m, n) of lower-triangular L
-    (vectorized over the stack; zero pivots give inf/NaN)."""
+def _substitute_lower(L, b, unit_diagonal: bool):
+    """Forward substitution L x = b for stacks (B, m, m), (B, m, n), reading only L's
+    strictly lower triangle and (unless ``unit_diagonal``) its diagonal (vectorized over the
+    stack; zero pivots give inf/NaN)."""
     x = np.zeros_like(b)
     for i in range(L.shape[-1]):
         acc = np.einsum("bk,bkn->bn", L[:, i, :i], x[:, :i])
-        x[:, i] = (b[:, i] - acc) / L[:, i, i, None]
+        x[:, i] = b[:, i] - acc if unit_diagonal else (b[:, i] - acc) / L[:, i, i, None]
     return x
 
 
 def _triangular_solve_stack(a, b, *, left_side, lower, transpose_a, unit_diagonal):
-    t = np.tril(a) if lower else np.triu(a)
-    if unit_diagonal:
-        idx = np.arange(a.shape[-1])
-        t[:, idx, idx] = 1
-    op = np.swapaxes(t, -1, -2) if transpose_a else t
+    # the substitution reads only the triangle that ``lower`` names: no masking copy of a
+    op = np.swapaxes(a, -1, -2) if transpose_a else a
     is_lower = lower != transpose_a
     if not left_side:  # x op = b  <=>  op^T x^T = b^T
         op, b, is_lower = np.swapaxes(op, -1, -2), np.swapaxes(b, -1, -2), not is_lower
     if is_lower:
-        x = _substitute_lower(op, b)
+        x = _substitute_lower(op, b, unit_diagonal)
     else:
-        x = _substitute_lower(op[:, ::-1, ::-1], b[:, ::-1])[:, ::-1]
+        x = _substitute_lower(op[:, ::-1, ::-1], b[:, ::-1], unit_diagonal)[:, ::-1]
     return x if left_side else np.swapaxes(x, -1, -2)
 
 
@@ -298,26 +296,58 @@ def _lu_abstract_eval(x):
 def _lu_stack(a):
     """Gaussian elimination with partial pivoting (LAPACK getrf's choices) on a stack
     (B, m, n), vectorized over the stack."""
-    a = a.copy()
+    nb, m, n = a.shape
+    if m <= 4 and nb >= 64:
+        return _lu_stack_small(a)
+    k = min(m, n)
+    # the row numbers ride along as an extra column, so the row swaps permute them too
+    w = np.empty((nb, m, n + 1), a.dtype)
+    w[:, :, :n] = a
+    w[:, :, n] = np.arange(m)
+    flat = w.reshape(nb * m, n + 1)  # a view: row r of matrix b is flat[b * m + r]
+    first_row = np.arange(nb) * m
+    piv = np.empty((nb, k), np.int32)
+    for j in range(k):  # the eager solve's hot loop: a few whole-stack NumPy calls a column
+        p = np.abs(w[:, j:, j]).argmax(axis=1)
+        p += j
+        piv[:, j] = p
+        src = first_row + p
+        row_p = flat.take(src, axis=0)  # swap rows j and p (p >= j; p == j rewrites row j)
+        flat[src] = w[:, j]
+        w[:, j] = row_p
+        if j + 1 < m:
+            d = w[:, j, j, None]
+            w[:, j + 1:, j] /= np.where(d != 0, d, 1)  # a zero pivot leaves its column as is
+            w[:, j + 1:, j + 1:n] -= w[:, j + 1:, j, None] * w[:, j, None, j + 1:n]
+    return w[:, :, :n], piv, w[:, :, n].astype(np.int32)
+
+
+def _lu_stack_small(a):
+    """``_lu_stack`` for many matrices of few rows, with the stack as the last axis: every
+    NumPy call runs over contiguous length-B rows (with B-first, the inner loops are 2-4
+    long), and a row swap is a select per candidate row. The same arithmetic, so the same
+    bits."""
     nb, m, n = a.shape
     k = min(m, n)
-    rows = np.arange(nb)
-    piv = np.empty((nb, k), np.int32)
-    perm = np.tile(np.arange(m, dtype=np.int32), (nb, 1))
-    for j in range(k):  # in-place swaps (one temporary row each): the eager solve's hot loop
-        p = j + np.argmax(np.abs(a[:, j:, j]), axis=1)
-        piv[:, j] = p
-        row_j = a[:, j].copy()
-        a[:, j] = a[rows, p]
-        a[rows, p] = row_j
-        perm_j = perm[:, j].copy()
-        perm[:, j] = perm[rows, p]
-        perm[rows, p] = perm_j
+    w = np.empty((m, n + 1, nb), a.dtype)  # the row numbers ride along as column n
+    w[:, :n] = a.transpose(1, 2, 0)
+    w[:, n] = np.arange(m)[:, None]
+    piv = np.empty((k, nb), np.int32)
+    for j in range(k):
+        p = np.abs(w[j:, j]).argmax(axis=0)
+        p += j
+        piv[j] = p
+        row_j = w[j].copy()
+        for i in range(j + 1, m):
+            chosen = p == i
+            w[j] = np.where(chosen, w[i], w[j])
+            w[i] = np.where(chosen, row_j, w[i])
         if j + 1 < m:
-            d = a[:, j, j, None]
-            a[:, j + 1:, j] /= np.where(d != 0, d, 1)  # a zero pivot leaves its column as is
-            a[:, j + 1:, j + 1:] -= a[:, j + 1:, j, None] * a[:, j, None, j + 1:]
-    return a, piv, perm
+            d = w[j, j]
+            w[j + 1:, j] /= np.where(d != 0, d, 1)  # a zero pivot leaves its column as is
+            w[j + 1:, j + 1:n] -= w[j + 1:, j, None] * w[j, None, j + 1:n]
+    return (w[:, :n].transpose(2, 0, 1), np.ascontiguousarray(piv.T),
+            w[:, n].T.astype(np.int32))
 
 
 def _lu_impl(x):
@@ -333,10 +363,7 @@ lu_p = primitive("lu", _lu_abstract_eval, _lu_impl, multiple_results=True)
 
 def _permute_rows(x, perm):
     """x[..., perm, :] with perm (..., m) int32."""
-    nd = ops.aval(x).ndim
-    n = ops.aval(x).shape[-1]
-    idx = ops.broadcast_in_dim(perm, (*ops.aval(perm).shape, n), tuple(range(nd - 1)))
-    return ops.take_along_axis(x, idx, nd - 2)
+    return ops.take_slices(x, perm, ops.aval(x).ndim - 2)
 
 
 def _lu_jvp(primals, tangents):

@@ -98,6 +98,17 @@ def _info_ok(info, batch, direction="EQ"):
     return compare(info, full_like_aval(0, ShapedArray(batch, _I32)), direction, _I32)
 
 
+def _tri_mask(shape: tuple[int, ...], k: int) -> ir.Value:
+    """``np.tri``'s mask over the last two axes of ``shape`` (col <= row + k), built from
+    iota ops that XLA fuses into the consumer instead of an embedded constant."""
+    i32 = ShapedArray(shape, _I32)
+    row = hlo.iota(ir_type(i32), len(shape) - 2)
+    col = hlo.iota(ir_type(i32), len(shape) - 1)
+    if k:
+        row = hlo.add(row, full_like_aval(k, i32))
+    return compare(col, row, "LE", _I32)
+
+
 # ---- cholesky / triangular_solve --------------------------------------------------------
 
 def _cholesky_lowering(ctx, x):
@@ -108,7 +119,7 @@ def _cholesky_lowering(ctx, x):
     out, info = ffi_call(_target("potrf", aval.dtype), [x], [aval],
                          [aval, ShapedArray(batch, _I32)], {"uplo": _u8("L")}, (0, 0))
     zero = full_like_aval(0, aval)  # potrf leaves the upper triangle untouched
-    mask = constant(np.broadcast_to(np.tri(*aval.shape[-2:], dtype=bool), aval.shape).copy())
+    mask = _tri_mask(aval.shape, 0)
     return [hlo.select(mask, _nan_unless(_info_ok(info, batch), out, aval, batch), zero)]
 
 
@@ -213,8 +224,7 @@ def _qr_lowering(ctx, x, *, full_matrices):
     (q,) = ffi_call(_target("orgqr", aval.dtype), [a_q, tau], [q_in, tau_aval], [q_in], None,
                     (0, 0))
     r = _slice(a, aval, r_aval.shape)
-    mask = constant(np.broadcast_to(np.tri(*r_aval.shape[-2:], -1, dtype=bool),
-                                    r_aval.shape).copy())
+    mask = _tri_mask(r_aval.shape, -1)
     return [q, hlo.select(mask, full_like_aval(0, r_aval), r)]
 
 
