@@ -88,6 +88,16 @@ def platform() -> str:
     return client().platform
 
 
+def lowering_platform(device=None) -> str:
+    """The platform name programs for ``device`` (default: the default backend) are
+    lowered for: 'cpu', 'cuda', 'rocm' or 'tpu' (a GPU client calls itself 'gpu')."""
+    name = device.platform if device is not None else client().platform
+    if name == "gpu":
+        version = (device.client if device is not None else client()).platform_version
+        return "rocm" if "rocm" in version.lower() else "cuda"
+    return name
+
+
 _shardings: dict = {}
 _jax_avals: dict = {}
 
@@ -275,7 +285,8 @@ def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
     if exe is None:
         callbacks: list = []
         try:
-            module = lower_to_module(closed, name, donated=donated, host_callbacks=callbacks)
+            module = lower_to_module(closed, name, donated=donated, host_callbacks=callbacks,
+                                     platform=lowering_platform(device))
         except split_execution[:1]:  # a jit of a pmap: no single program
             exe = per_jaxpr[key] = split_execution[1](closed, device)
             return exe
