@@ -69,6 +69,26 @@ def check_same_calls(fn_of_m, platform: str, *args, expect: tuple[str, ...]) -> 
     assert ours == theirs
 
 
+_GLUE_SKIP = {"stablehlo.constant", "stablehlo.broadcast_in_dim", "func.return", "func.call",
+              "func.func"}
+
+
+def op_names(module) -> list[str]:
+    """The module's operations in order (nested regions too), less constants, broadcasts
+    and function plumbing, which the two libraries spell differently."""
+    names: list[str] = []
+
+    def walk(op):
+        for region in op.regions:
+            for block in region.blocks:
+                for inner in block.operations:
+                    if inner.operation.name not in _GLUE_SKIP:
+                        names.append(inner.operation.name)
+                    walk(inner.operation)
+    walk(module.operation)
+    return names
+
+
 def _mat(*shape, dtype=np.float32):
     return RNG.normal(size=shape).astype(dtype)
 
@@ -228,6 +248,30 @@ def test_geev_conjugate_pairs_unpacked_as_lapack():
         assert any(np.iscomplexobj(w) and (w.imag != 0).any() for w in ws)
         got = _run_unpack(np.stack(ws), np.stack(vrs))
     np.testing.assert_allclose(got, np.stack(wants), rtol=1e-12, atol=1e-12)
+
+
+GLUE_CASES = {
+    "lu": (lambda m: _ll(m).lu, (2, 3, 5)),
+    "eigh": (lambda m: lambda a: _ll(m).eigh(a, symmetrize_input=False), (4, 4)),
+    "svd_econ": (lambda m: lambda a: _ll(m).svd(a, full_matrices=False), (40, 34)),
+    "svd_full": (lambda m: _ll(m).svd, (2, 5, 3)),
+    "svd_gesvd_wide": (lambda m: lambda a: _ll(m).svd(a, full_matrices=False), (3, 1030)),
+    "svd_gesvd_tall": (lambda m: _ll(m).svd, (1030, 3)),
+    "eig_hybrid": (lambda m: _ll(m).eig, (2, 4, 4)),
+    "tridiagonal": (lambda m: _ll(m).tridiagonal, (4, 4)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GLUE_CASES))
+def test_code_around_the_calls_is_jaxs(case):
+    """Besides the calls, the same operations in the same order: pivots made 0-based,
+    V transposed and sliced, gesvd's U/V^T swapped, NaN where info fails, ..."""
+    fn, shape = GLUE_CASES[case]
+    x = np.ones(shape, np.float32)
+    ours = op_names(FT.jit(fn(FT)).trace(x).lower(lowering_platforms=("cuda",)).module)
+    theirs = op_names(JAX.jit(fn(JAX)).trace(x).lower(
+        lowering_platforms=("cuda",)).compiler_ir())
+    assert ours == theirs
 
 
 # ---- what has no GPU lowering, platform handling ---------------------------------------------

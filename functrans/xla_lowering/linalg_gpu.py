@@ -246,7 +246,7 @@ def _unpack_conjugate_pairs(ctx, w, vr):
     (j, j+1), columns j and j+1 hold the real and imaginary parts of v_j, and
     v_{j+1} = conj(v_j)."""
     (aval,) = ctx.avals_in
-    nd, n = aval.ndim, aval.shape[-1]
+    nd = aval.ndim
     w_aval = ShapedArray(aval.shape[:-1], _I32)
     is_complex = compare(hlo.imag(w), full_like_aval(0, ShapedArray(w_aval.shape, aval.dtype)),
                          "NE", aval.dtype)

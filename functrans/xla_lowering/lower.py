@@ -3,8 +3,9 @@
 ``lower_jaxpr`` walks the equations and calls ``lowering_rules[prim](ctx, *values,
 **params)`` (or the rule in ``platform_lowering_rules[platform]`` when the platform the
 module is lowered for has its own), where ``values`` are MLIR ``ir.Value`` s and ``ctx``
-carries the input/output avals and the module context (``ctx.module.platform``). Each primitive family has a rules module of the same name
-beside this one. Only this package imports jax/jaxlib (the MLIR bindings here).
+carries the input/output avals and the module context (``ctx.module.platform``). Each
+primitive family has a rules module of the same name beside this one. Only this package
+imports jax/jaxlib (the MLIR bindings here).
 """
 
 from __future__ import annotations
