@@ -59,7 +59,8 @@ def _require_cpu(ctx, name: str, gpu: bool = True) -> None:
     raise NotImplementedError(
         f"[{name}] has an XLA lowering only for the CPU (LAPACK), not for {platform}: "
         f"JAX 0.10.2 has no {platform} lowering for it either. Compute it on a CPU "
-        f"device (its operand on functrans.devices('cpu')[0]) or eagerly on the host")
+        f"device: put its operand there (functrans.device_put(x, "
+        f"functrans.devices('cpu')[0])) and call it (or a jit of it) on that")
 
 
 def _layout(ndim: int, matrix: bool) -> ir.Attribute:

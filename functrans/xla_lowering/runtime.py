@@ -221,10 +221,12 @@ def compile_module(module, device, num_replicas: int = 1, devices_=None, host_ca
     devs = devices_ or [device]
     options.device_assignment = _xc.DeviceAssignment.create(
         np.asarray([[d.id] for d in devs], dtype=np.int32))
+    # devices of another platform than the default (the CPU beside a GPU) have their own
+    owner = client() if devs[0].platform == client().platform else devs[0].client
     if host_callbacks:
-        return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options,
-                                         host_callbacks=list(host_callbacks))
-    return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
+        return owner.compile_and_load(module, _xc.DeviceList(tuple(devs)), options,
+                                      host_callbacks=list(host_callbacks))
+    return owner.compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
 
 
 _replica_shardings: dict = {}
