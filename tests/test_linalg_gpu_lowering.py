@@ -253,6 +253,8 @@ def test_geev_conjugate_pairs_unpacked_as_lapack():
 GLUE_CASES = {
     "lu": (lambda m: _ll(m).lu, (2, 3, 5)),
     "eigh": (lambda m: lambda a: _ll(m).eigh(a, symmetrize_input=False), (4, 4)),
+    "qr_full": (lambda m: _ll(m).qr, (2, 5, 3)),
+    "qr_reduced": (lambda m: lambda a: _ll(m).qr(a, full_matrices=False), (5, 3)),
     "svd_econ": (lambda m: lambda a: _ll(m).svd(a, full_matrices=False), (40, 34)),
     "svd_full": (lambda m: _ll(m).svd, (2, 5, 3)),
     "svd_gesvd_wide": (lambda m: lambda a: _ll(m).svd(a, full_matrices=False), (3, 1030)),

@@ -108,6 +108,16 @@ def _nan_unless(ok, x, aval: ShapedArray, batch: tuple[int, ...]):
     return hlo.select(ok_b, x, full_like_aval(np.nan, aval))
 
 
+def _tri_mask(shape: tuple[int, ...], k: int = 0):
+    """``np.tri``'s mask over the last two axes (row + k >= column), built from iotas so
+    no shape-sized constant enters the program."""
+    i32 = ShapedArray(shape, _I32)
+    rows = hlo.iota(ir_type(i32), len(shape) - 2)
+    if k:
+        rows = hlo.add(rows, full_like_aval(k, i32))
+    return compare(rows, hlo.iota(ir_type(i32), len(shape) - 1), "GE", _I32)
+
+
 def _info_ok(info, batch, direction="EQ"):
     return compare(info, full_like_aval(0, ShapedArray(batch, _I32)), direction, _I32)
 
@@ -129,8 +139,8 @@ def cholesky_result(out, info, aval: ShapedArray):
     where ``info`` reports failure."""
     batch = aval.shape[:-2]
     zero = full_like_aval(0, aval)
-    mask = constant(np.broadcast_to(np.tri(*aval.shape[-2:], dtype=bool), aval.shape).copy())
-    return hlo.select(mask, _nan_unless(_info_ok(info, batch), out, aval, batch), zero)
+    ok = _info_ok(info, batch)
+    return hlo.select(_tri_mask(aval.shape), _nan_unless(ok, out, aval, batch), zero)
 
 
 def _triangular_solve_lowering(ctx, a, b, *, left_side, lower, transpose_a, conjugate_a,
@@ -239,9 +249,7 @@ def qr_from(ctx, x, geqrf: str, orgqr: str):
     q_in = ShapedArray((*batch, m, qc), aval.dtype)
     (q,) = ffi_call(orgqr, [a_q, tau], [q_in, tau_aval], [q_in], None, (0, 0))
     r = _slice(a, aval, r_aval.shape)
-    mask = constant(np.broadcast_to(np.tri(*r_aval.shape[-2:], -1, dtype=bool),
-                                    r_aval.shape).copy())
-    return [q, hlo.select(mask, full_like_aval(0, r_aval), r)]
+    return [q, hlo.select(_tri_mask(r_aval.shape, -1), full_like_aval(0, r_aval), r)]
 
 
 # ---- eigh / svd -----------------------------------------------------------------------------
