@@ -321,14 +321,13 @@ class Jitted:
         return outs
 
     def lower(self, *args, **kwargs) -> Lowered:
-        entry, leaves, tracer_consts = self._entry(args, kwargs)
-        if tracer_consts:
-            raise TypeError("[jit] lower() of a function that closes over traced values")
-        return Lowered(lower_to_module(entry.closed, entry.name, donated=entry.donated),
-                       self, entry, _arg_types(self, args, kwargs))
+        """``self.trace(*args, **kwargs).lower()``: StableHLO for the default backend."""
+        return self.trace(*args, **kwargs).lower()
 
-    def trace(self, *args, **kwargs) -> ClosedJaxpr:
-        return self._entry(args, kwargs)[0].closed
+    def trace(self, *args, **kwargs) -> Traced:
+        """The traced program for these arguments (a ClosedJaxpr that can be lowered)."""
+        entry, _, tracer_consts = self._entry(args, kwargs)
+        return Traced(entry, self, _arg_types(self, args, kwargs), bool(tracer_consts))
 
 
 class _NotFast(Exception):
@@ -424,6 +423,60 @@ def _device_of_args(leaves):
     return runtime.default_device()
 
 
+class Traced(ClosedJaxpr):
+    """``jit(f).trace(*args)`` (``jax.stages.Traced``): the traced ClosedJaxpr, which
+    ``lower`` turns into StableHLO, also for another platform than this machine's.
+
+    Example:
+        >>> t = jit(lambda x: x * 2.0).trace(fnp.ones(3))
+        >>> t.lower(lowering_platforms=("cuda",)).as_text()  # no GPU needed
+    """
+
+    __slots__ = ("_jitted", "_entry", "_arg_types", "_closes_over_tracers")
+
+    def __init__(self, entry: _Entry, jitted: Jitted, arg_types: tuple,
+                 closes_over_tracers: bool = False):
+        super().__init__(entry.closed.jaxpr, entry.closed.consts)
+        self._entry, self._jitted, self._arg_types = entry, jitted, arg_types
+        self._closes_over_tracers = closes_over_tracers
+
+    def lower(self, *, lowering_platforms: Sequence[str] | None = None) -> Lowered:
+        """Lower to StableHLO (a ``Lowered``).
+
+        Args:
+          lowering_platforms: ``None`` (the default backend) or a one-element tuple
+            naming the platform to lower for: ``("cpu",)``, ``("cuda",)``, ``("rocm",)``
+            or ``("tpu",)``. A module lowered for another platform can be inspected
+            (``as_text``) but not compiled here.
+
+        Returns:
+          The ``Lowered`` program.
+
+        Example:
+            >>> jit(fnp.linalg.qr).trace(a).lower(lowering_platforms=("cuda",)).as_text()
+        """
+        if self._closes_over_tracers:
+            raise TypeError("[jit] lower() of a function that closes over traced values")
+        platform = _one_platform(lowering_platforms)
+        entry = self._entry
+        module = lower_to_module(entry.closed, entry.name, donated=entry.donated,
+                                 platform=platform)
+        return Lowered(module, self._jitted, entry, self._arg_types, platform)
+
+
+def _one_platform(lowering_platforms) -> str | None:
+    if lowering_platforms is None:
+        return None
+    if isinstance(lowering_platforms, str):
+        lowering_platforms = (lowering_platforms,)
+    platforms = tuple(lowering_platforms)
+    if len(platforms) != 1:
+        raise NotImplementedError(
+            f"[jit] lowering_platforms={platforms}: one module for several platforms is "
+            f"not supported; lower once per platform, e.g. lowering_platforms=('cuda',)")
+    return platforms[0]
+
+
 def _arg_types(jitted: Jitted, args, kwargs) -> tuple:
     """What a ``Compiled`` checks its (dynamic) arguments against: their pytree structure
     and each leaf's shape and dtype (weak types aside)."""
@@ -435,9 +488,10 @@ class Lowered:
     """The StableHLO of a jitted function for given arguments (``jax.stages.Lowered``)."""
 
     def __init__(self, module, jitted: Jitted | None = None, entry: _Entry | None = None,
-                 arg_types: tuple = ()):
+                 arg_types: tuple = (), platform: str | None = None):
         self.module = module
         self._jitted, self._entry, self._arg_types = jitted, entry, arg_types
+        self.platform = platform  # what lowering_platforms named (None: the default)
 
     def as_text(self, dialect: str | None = None) -> str:
         """The StableHLO module as text."""
@@ -449,6 +503,11 @@ class Lowered:
 
     def compile(self) -> Compiled:
         """The XLA executable, callable on arguments like the ones lowered for."""
+        here = runtime.lowering_platform(runtime.default_device())
+        if self.platform not in (None, here):
+            raise RuntimeError(f"[jit] this program was lowered for {self.platform!r} and "
+                               f"cannot be compiled for the {here!r} backend of this process; "
+                               f"lower it without lowering_platforms to run it here")
         entry = self._entry
         if entry is None:
             return Compiled(runtime.compile_module(self.module, runtime.default_device()))

@@ -1,6 +1,7 @@
 """``functrans.stages`` (``jax.stages``): the objects of the jit pipeline.
 
-``jit(f).trace(*args)`` gives the traced ``ClosedJaxpr`` (``Traced``),
+``jit(f).trace(*args)`` gives the traced ``ClosedJaxpr`` (``Traced``; its
+``.lower(lowering_platforms=('cuda',))`` lowers for another platform),
 ``jit(f).lower(*args)`` a ``Lowered`` (StableHLO; ``.as_text()``, ``.compile()``), and
 ``.compile()`` a ``Compiled`` (callable like the jitted function on arguments of the
 lowered types; ``.as_text()`` is the optimized HLO). ``Wrapped`` is the type of what ``jit``
@@ -11,10 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from .api import Compiled, Lowered
-from .core.ir import ClosedJaxpr
-
-Traced = ClosedJaxpr
+from .api import Compiled, Lowered, Traced
 
 
 @runtime_checkable

@@ -13,6 +13,8 @@ Signatures (every rule returns a list, one entry per result):
   vmap_rules[p](axis_data, vals, bdims, **params) -> (vals_out, bdims_out)
   partial_eval_rules[p](...)                                   (higher-order prims)
   lowering_rules[p](ctx, *ir_values, **params) -> [ir.Value]    (xla_lowering)
+  platform_lowering_rules[platform][p]: the same, used instead of lowering_rules[p]
+      when lowering for that platform ('cpu', 'cuda', 'rocm', 'tpu')
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ transpose_rules: dict = {}
 vmap_rules: dict = {}
 partial_eval_rules: dict = {}
 lowering_rules: dict = {}
+platform_lowering_rules: dict[str, dict] = {"cpu": {}, "cuda": {}, "rocm": {}, "tpu": {}}
 
 # Primitives with side effects (host callbacks): never removed as dead code.
 effectful_primitives: set = set()

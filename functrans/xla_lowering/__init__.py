@@ -19,6 +19,7 @@ from . import (  # noqa: F401  # noqa: F401
     indexing,
     linalg,
     linalg_extra,
+    linalg_gpu,
     pmap,
     random_bits,
     reductions,

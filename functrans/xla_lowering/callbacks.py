@@ -23,7 +23,6 @@ from ..primitives.callbacks import (
     io_callback_p,
     pure_callback_p,
 )
-from . import runtime
 from .lower import ir_type
 
 
@@ -45,8 +44,8 @@ def _block_token(mctx):
     return len(tokens) - 1, tokens[-1][1]
 
 
-def _target() -> str:
-    return "xla_ffi_python_cpu_callback" if runtime.platform() == "cpu" else \
+def _target(platform: str) -> str:
+    return "xla_ffi_python_cpu_callback" if platform == "cpu" else \
         "xla_ffi_python_gpu_callback"
 
 
@@ -68,7 +67,7 @@ def emit_host_callback(ctx, host_fn, args, *, has_side_effect: bool, ordered=Fal
     callbacks.append(host_fn)
     index = ir.IntegerAttr.get(ir.IntegerType.get_unsigned(64), len(callbacks) - 1)
     attributes = dict(
-        call_target_name=ir.StringAttr.get(_target()),
+        call_target_name=ir.StringAttr.get(_target(ctx.module.platform)),
         has_side_effect=ir.BoolAttr.get(has_side_effect),
         backend_config=ir.StringAttr.get(""),
         # A dictionary backend config travels as ``mhlo.backend_config`` with

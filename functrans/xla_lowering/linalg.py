@@ -4,8 +4,10 @@ On the CPU every primitive becomes the LAPACK custom call that jaxlib registers 
 XLA (typed FFI: ``lapack_{s,d}potrf_ffi``, ``trsm``, ``getrf``, ``geqrf`` + ``orgqr``,
 ``syevd``, ``gesdd``), with column-major layouts for the matrices and the attributes in
 ``mhlo.backend_config``. Results of a call whose ``info`` reports failure are replaced
-by NaN, as JAX does. Elsewhere, cholesky and triangular_solve lower to the StableHLO
-ops; the others have no lowering off the CPU yet and say so.
+by NaN, as JAX does. For cuda/rocm, linalg_gpu.py registers the cuSOLVER/hipSOLVER
+lowerings (``platform_lowering_rules``); on other platforms (tpu) cholesky and
+triangular_solve lower to the StableHLO ops and the others raise. Rules read the platform
+the module is lowered for from ``ctx.module.platform``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from jaxlib.mlir.dialects import stablehlo as hlo
 from ..core.ir import ShapedArray
 from ..core.registry import lowering_rules
 from ..primitives import linalg as la
-from . import runtime
 from .elementwise import compare
 from .lower import constant, full_like_aval, ir_type
 from .reductions import reduce_region
@@ -41,14 +42,25 @@ def _target(fn: str, dtype, complex_ok: bool = False) -> str:
     return f"lapack_{prefix}{fn}_ffi"
 
 
-def _on_cpu() -> bool:
-    return runtime.platform() == "cpu"
+def _on_cpu(ctx) -> bool:
+    return ctx.module.platform == "cpu"
 
 
-def _require_cpu(name: str) -> None:
-    if not _on_cpu():
-        raise NotImplementedError(f"[{name}] has an XLA lowering only on the CPU (LAPACK) so "
-                                  f"far, not on {runtime.platform()}; run it eagerly")
+def _require_cpu(ctx, name: str, gpu: bool = True) -> None:
+    """Raise unless lowering for the CPU (the GPU platforms have their own rules, so
+    ``gpu`` says whether ``name`` has them: if not, JAX has none either)."""
+    platform = ctx.module.platform
+    if platform == "cpu":
+        return
+    if gpu:
+        raise NotImplementedError(
+            f"[{name}] has XLA lowerings for cpu (LAPACK) and cuda/rocm (cuSOLVER/"
+            f"hipSOLVER), not for {platform}; put its operands on a CPU or GPU device")
+    raise NotImplementedError(
+        f"[{name}] has an XLA lowering only for the CPU (LAPACK), not for {platform}: "
+        f"JAX 0.10.2 has no {platform} lowering for it either. Compute it on a CPU "
+        f"device: put its operand there (functrans.device_put(x, "
+        f"functrans.devices('cpu')[0])) and call it (or a jit of it) on that")
 
 
 def _layout(ndim: int, matrix: bool) -> ir.Attribute:
@@ -61,9 +73,11 @@ def _u8(c: str) -> ir.Attribute:
     return ir.IntegerAttr.get(ir.IntegerType.get_unsigned(8), ord(c))
 
 
-def ffi_call(target: str, operands, avals_in, avals_out, attrs=None, alias=None):
-    """A typed-FFI custom call; arrays of the largest rank are column-major matrices."""
-    top = max(a.ndim for a in avals_in)
+def ffi_call(target: str, operands, avals_in, avals_out, attrs=None, alias=None,
+             column_major: bool = True):
+    """A typed-FFI custom call; arrays of the largest rank are column-major matrices
+    (unless ``column_major`` is false: then every array is row-major)."""
+    top = max(a.ndim for a in avals_in) if column_major else -1
     op = hlo.CustomCallOp.build_generic(
         results=[ir_type(a) for a in avals_out], operands=list(operands),
         attributes={
@@ -94,39 +108,45 @@ def _nan_unless(ok, x, aval: ShapedArray, batch: tuple[int, ...]):
     return hlo.select(ok_b, x, full_like_aval(np.nan, aval))
 
 
+def _tri_mask(shape: tuple[int, ...], k: int = 0):
+    """``np.tri``'s mask over the last two axes (row + k >= column), built from iotas so
+    no shape-sized constant enters the program."""
+    i32 = ShapedArray(shape, _I32)
+    rows = hlo.iota(ir_type(i32), len(shape) - 2)
+    if k:
+        rows = hlo.add(rows, full_like_aval(k, i32))
+    return compare(rows, hlo.iota(ir_type(i32), len(shape) - 1), "GE", _I32)
+
+
 def _info_ok(info, batch, direction="EQ"):
     return compare(info, full_like_aval(0, ShapedArray(batch, _I32)), direction, _I32)
-
-
-def _tri_mask(shape: tuple[int, ...], k: int) -> ir.Value:
-    """``np.tri``'s mask over the last two axes of ``shape`` (col <= row + k), built from
-    iota ops that XLA fuses into the consumer instead of an embedded constant."""
-    i32 = ShapedArray(shape, _I32)
-    row = hlo.iota(ir_type(i32), len(shape) - 2)
-    col = hlo.iota(ir_type(i32), len(shape) - 1)
-    if k:
-        row = hlo.add(row, full_like_aval(k, i32))
-    return compare(col, row, "LE", _I32)
 
 
 # ---- cholesky / triangular_solve --------------------------------------------------------
 
 def _cholesky_lowering(ctx, x):
     (aval,) = ctx.avals_in
-    if not _on_cpu():
+    if not _on_cpu(ctx):
         return [hlo.cholesky(x, lower=ir.BoolAttr.get(True))]
     batch = aval.shape[:-2]
     out, info = ffi_call(_target("potrf", aval.dtype), [x], [aval],
                          [aval, ShapedArray(batch, _I32)], {"uplo": _u8("L")}, (0, 0))
-    zero = full_like_aval(0, aval)  # potrf leaves the upper triangle untouched
-    mask = _tri_mask(aval.shape, 0)
-    return [hlo.select(mask, _nan_unless(_info_ok(info, batch), out, aval, batch), zero)]
+    return [cholesky_result(out, info, aval)]
+
+
+def cholesky_result(out, info, aval: ShapedArray):
+    """potrf's factor: its lower triangle (potrf leaves the upper one untouched), NaN
+    where ``info`` reports failure."""
+    batch = aval.shape[:-2]
+    zero = full_like_aval(0, aval)
+    ok = _info_ok(info, batch)
+    return hlo.select(_tri_mask(aval.shape), _nan_unless(ok, out, aval, batch), zero)
 
 
 def _triangular_solve_lowering(ctx, a, b, *, left_side, lower, transpose_a, conjugate_a,
                                unit_diagonal):
     a_aval, b_aval = ctx.avals_in
-    if not _on_cpu():
+    if not _on_cpu(ctx):
         transpose = "TRANSPOSE" if transpose_a else "NO_TRANSPOSE"
         return [hlo.triangular_solve(a, b, ir.BoolAttr.get(left_side), ir.BoolAttr.get(lower),
                                      ir.BoolAttr.get(unit_diagonal),
@@ -178,7 +198,7 @@ def _pivots_to_permutation(pivots, batch, k: int, m: int):
 
 
 def _lu_lowering(ctx, x):
-    _require_cpu("lu")
+    _require_cpu(ctx, "lu")
     (aval,) = ctx.avals_in
     _, piv_aval, _ = ctx.avals_out
     batch, (m, n) = aval.shape[:-2], aval.shape[-2:]
@@ -207,13 +227,19 @@ def _slice(x, aval: ShapedArray, shape):
 
 
 def _qr_lowering(ctx, x, *, full_matrices):
-    _require_cpu("qr")
+    _require_cpu(ctx, "qr")
+    dtype = ctx.avals_in[0].dtype
+    return qr_from(ctx, x, _target("geqrf", dtype), _target("orgqr", dtype))
+
+
+def qr_from(ctx, x, geqrf: str, orgqr: str):
+    """Q and R from the custom calls ``geqrf`` (reflectors and R) and ``orgqr`` (Q)."""
     (aval,) = ctx.avals_in
     q_aval, r_aval = ctx.avals_out
     batch, (m, n) = aval.shape[:-2], aval.shape[-2:]
     k = min(m, n)
     tau_aval = ShapedArray((*batch, k), aval.dtype)
-    a, tau = ffi_call(_target("geqrf", aval.dtype), [x], [aval], [aval, tau_aval], None, (0, 0))
+    a, tau = ffi_call(geqrf, [x], [aval], [aval, tau_aval], None, (0, 0))
     qc = q_aval.shape[-1]
     # orgqr builds the (m, qc) Q from the reflectors: a's first qc columns (padded if qc > n)
     if qc <= n:
@@ -221,17 +247,15 @@ def _qr_lowering(ctx, x, *, full_matrices):
     else:
         a_q = _pad_cols(a, aval, qc)
     q_in = ShapedArray((*batch, m, qc), aval.dtype)
-    (q,) = ffi_call(_target("orgqr", aval.dtype), [a_q, tau], [q_in, tau_aval], [q_in], None,
-                    (0, 0))
+    (q,) = ffi_call(orgqr, [a_q, tau], [q_in, tau_aval], [q_in], None, (0, 0))
     r = _slice(a, aval, r_aval.shape)
-    mask = _tri_mask(r_aval.shape, -1)
-    return [q, hlo.select(mask, full_like_aval(0, r_aval), r)]
+    return [q, hlo.select(_tri_mask(r_aval.shape, -1), full_like_aval(0, r_aval), r)]
 
 
 # ---- eigh / svd -----------------------------------------------------------------------------
 
 def _eigh_lowering(ctx, x, *, lower, sort_eigenvalues):
-    _require_cpu("eigh")
+    _require_cpu(ctx, "eigh")
     (aval,) = ctx.avals_in
     v_aval, w_aval = ctx.avals_out
     batch = aval.shape[:-2]
@@ -243,7 +267,7 @@ def _eigh_lowering(ctx, x, *, lower, sort_eigenvalues):
 
 
 def _svd_lowering(ctx, x, *, full_matrices, compute_uv):
-    _require_cpu("svd")
+    _require_cpu(ctx, "svd")
     (aval,) = ctx.avals_in
     batch, (m, n) = aval.shape[:-2], aval.shape[-2:]
     k = min(m, n)
@@ -266,7 +290,7 @@ def _svd_lowering(ctx, x, *, full_matrices, compute_uv):
 
 
 def _eig_lowering(ctx, x, *, compute_left_eigenvectors, compute_right_eigenvectors):
-    _require_cpu("eig")
+    _require_cpu(ctx, "eig")
     (aval,) = ctx.avals_in
     w_aval = ctx.avals_out[0]
     batch = aval.shape[:-2]

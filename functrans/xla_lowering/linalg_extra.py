@@ -20,7 +20,7 @@ def _is_complex(dtype) -> bool:
 
 
 def _schur_lowering(ctx, x, *, compute_schur_vectors, sort_eig_vals, select_callable):
-    _require_cpu("schur")
+    _require_cpu(ctx, "schur", gpu=False)
     (aval,) = ctx.avals_in
     batch = aval.shape[:-2]
     info = ShapedArray(batch, _I32)
@@ -41,7 +41,7 @@ def _i32_attr(v: int):
 
 
 def _hessenberg_lowering(ctx, x):
-    _require_cpu("hessenberg")
+    _require_cpu(ctx, "hessenberg", gpu=False)
     (aval,) = ctx.avals_in
     _, tau_aval = ctx.avals_out
     batch, n = aval.shape[:-2], aval.shape[-1]
@@ -53,7 +53,7 @@ def _hessenberg_lowering(ctx, x):
 
 
 def _householder_product_lowering(ctx, a, taus):
-    _require_cpu("householder_product")
+    _require_cpu(ctx, "householder_product")
     a_aval, tau_aval = ctx.avals_in
     fn = "ungqr" if _is_complex(a_aval.dtype) else "orgqr"
     return ffi_call(_target(fn, a_aval.dtype, True), [a, taus], [a_aval, tau_aval], [a_aval], None,
@@ -61,7 +61,7 @@ def _householder_product_lowering(ctx, a, taus):
 
 
 def _tridiagonal_lowering(ctx, x, *, lower):
-    _require_cpu("tridiagonal")
+    _require_cpu(ctx, "tridiagonal")
     (aval,) = ctx.avals_in
     batch = aval.shape[:-2]
     fn = "hetrd" if _is_complex(aval.dtype) else "sytrd"

@@ -1,9 +1,11 @@
 """Lowering jaxprs to StableHLO, itself a small interpreter.
 
 ``lower_jaxpr`` walks the equations and calls ``lowering_rules[prim](ctx, *values,
-**params)``, where ``values`` are MLIR ``ir.Value`` s and ``ctx`` carries the
-input/output avals. Each primitive family has a rules module of the same name
-beside this one. Only this package imports jax/jaxlib (the MLIR bindings here).
+**params)`` (or the rule in ``platform_lowering_rules[platform]`` when the platform the
+module is lowered for has its own), where ``values`` are MLIR ``ir.Value`` s and ``ctx``
+carries the input/output avals and the module context (``ctx.module.platform``). Each
+primitive family has a rules module of the same name beside this one. Only this package
+imports jax/jaxlib (the MLIR bindings here).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core import dtypes
 from ..core.ir import ClosedJaxpr, Jaxpr, Literal, ShapedArray
-from ..core.registry import lowering_rules
+from ..core.registry import lowering_rules, platform_lowering_rules
 
 _context = None
 
@@ -88,9 +90,20 @@ class RuleContext:
         self.module = module
 
 
+PLATFORMS = ("cpu", "cuda", "rocm", "tpu")  # what a module can be lowered for
+
+
+def check_platform(platform: str) -> str:
+    if platform not in PLATFORMS:
+        raise ValueError(f"[jit] cannot lower for platform {platform!r}: expected one of "
+                         f"{', '.join(PLATFORMS)}")
+    return platform
+
+
 class ModuleContext:
-    def __init__(self, num_replicas: int = 1, axis_env: Sequence = ()):
+    def __init__(self, num_replicas: int = 1, axis_env: Sequence = (), platform: str = "cpu"):
         self.num_replicas = num_replicas
+        self.platform = check_platform(platform)  # the platform the module is lowered for
         self.axis_env = list(axis_env)  # [(axis_name, size)] for pmap collectives
         self.channel = 0
         self.host_callbacks: list = []  # Python functions the module calls (callbacks.py)
@@ -113,8 +126,9 @@ def lower_jaxpr(mctx: ModuleContext, jaxpr: Jaxpr, consts: Sequence[ir.Value],
 
     env.update(zip(jaxpr.constvars, consts, strict=True))
     env.update(zip(jaxpr.invars, args, strict=True))
+    own_rules = platform_lowering_rules[mctx.platform]
     for eqn in jaxpr.eqns:
-        rule = lowering_rules.get(eqn.primitive)
+        rule = own_rules.get(eqn.primitive) or lowering_rules.get(eqn.primitive)
         if rule is None:
             raise NotImplementedError(f"[jit] no XLA lowering for primitive "
                                       f"'{eqn.primitive.name}' (for an extension's primitive: "
@@ -137,9 +151,14 @@ def lower_closed(mctx: ModuleContext, closed: ClosedJaxpr, args: Sequence[ir.Val
 def lower_to_module(closed: ClosedJaxpr, name: str = "main", num_replicas: int = 1,
                     axis_env: Sequence = (), donated: Sequence[bool] = (),
                     in_avals: Sequence[ShapedArray] | None = None,
-                    host_callbacks: list | None = None) -> ir.Module:
-    """A StableHLO module whose public ``main`` computes ``closed``. The host callbacks it
+                    host_callbacks: list | None = None, platform: str | None = None
+                    ) -> ir.Module:
+    """A StableHLO module whose public ``main`` computes ``closed``, for ``platform``
+    ('cpu', 'cuda', 'rocm', 'tpu'; default: the default backend's). The host callbacks it
     calls are appended to ``host_callbacks`` (to pass to the compiler)."""
+    if platform is None:
+        from .runtime import lowering_platform  # runtime imports this module
+        platform = lowering_platform()
     in_avals = list(in_avals or closed.in_avals)
     with ir_context(), ir.Location.unknown():
         module = ir.Module.create()
@@ -155,7 +174,7 @@ def lower_to_module(closed: ClosedJaxpr, name: str = "main", num_replicas: int =
                     for d in donated])
             block = fn.add_entry_block()
             with ir.InsertionPoint(block):
-                mctx = ModuleContext(num_replicas, axis_env)
+                mctx = ModuleContext(num_replicas, axis_env, platform)
                 outs = lower_closed(mctx, closed, list(block.arguments))
                 func.ReturnOp(outs)
     if host_callbacks is not None:

@@ -88,7 +88,8 @@ class PmapExecutable:
         callbacks: list = []  # host callbacks (debug.print, ...) called by the program
         module = lower_to_module(jaxpr, f"pmap_{name}", num_replicas=n_rep,
                                  axis_env=[(axis_name, global_axis_size)], donated=donated,
-                                 host_callbacks=callbacks)
+                                 host_callbacks=callbacks,
+                                 platform=runtime.lowering_platform(devs[0]))
         self.text = str(module)
         self.loaded = runtime.compile_module(module, None, n_rep, devs,
                                              host_callbacks=callbacks)

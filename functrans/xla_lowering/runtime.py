@@ -91,6 +91,16 @@ def platform() -> str:
     return client().platform
 
 
+def lowering_platform(device=None) -> str:
+    """The platform name programs for ``device`` (default: the default backend) are
+    lowered for: 'cpu', 'cuda', 'rocm' or 'tpu' (a GPU client calls itself 'gpu')."""
+    name = device.platform if device is not None else client().platform
+    if name == "gpu":
+        version = (device.client if device is not None else client()).platform_version
+        return "rocm" if "rocm" in version.lower() else "cuda"
+    return name
+
+
 _shardings: dict = {}
 _jax_avals: dict = {}
 
@@ -214,10 +224,12 @@ def compile_module(module, device, num_replicas: int = 1, devices_=None, host_ca
     devs = devices_ or [device]
     options.device_assignment = _xc.DeviceAssignment.create(
         np.asarray([[d.id] for d in devs], dtype=np.int32))
+    # devices of another platform than the default (the CPU beside a GPU) have their own
+    owner = client() if devs[0].platform == client().platform else devs[0].client
     if host_callbacks:
-        return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options,
-                                         host_callbacks=list(host_callbacks))
-    return client().compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
+        return owner.compile_and_load(module, _xc.DeviceList(tuple(devs)), options,
+                                      host_callbacks=list(host_callbacks))
+    return owner.compile_and_load(module, _xc.DeviceList(tuple(devs)), options)
 
 
 _replica_shardings: dict = {}
@@ -278,7 +290,8 @@ def compiled(closed: ClosedJaxpr, device=None, name: str = "main",
     if exe is None:
         callbacks: list = []
         try:
-            module = lower_to_module(closed, name, donated=donated, host_callbacks=callbacks)
+            module = lower_to_module(closed, name, donated=donated, host_callbacks=callbacks,
+                                     platform=lowering_platform(device))
         except split_execution[:1]:  # a jit of a pmap: no single program
             exe = per_jaxpr[key] = split_execution[1](closed, device)
             return exe
