@@ -123,6 +123,29 @@ def test_clear_caches_empties_the_signature_cache():
     assert len(traces) == 2
 
 
+# ---- add/sub jvp: a one-sided tangent is t or -t, never 0 + t or 0 - t ------------------
+
+@pytest.mark.parametrize("side", [0, 1])
+@pytest.mark.parametrize("op", ["add", "sub"])
+def test_add_sub_jvp_one_sided_tangent_has_no_zero_operand(op, side):
+    """The tangent of a side that is constant is a symbolic zero, not a broadcast 0.0
+    for XLA to add or subtract; a rank-0 side's tangent is broadcast to the result."""
+    xv = np.array([1.0, 2.0, 3.0], np.float32)
+
+    def f(m_lax, s):
+        args = (s, xv) if side == 0 else (xv, s)
+        return getattr(m_lax, op)(*args)
+    closed = ft.make_jaxpr(lambda s, t: ft.jvp(lambda s: f(lax, s), (s,), (t,))[1])(
+        np.float32(1.0), np.float32(2.0))
+    t_var = closed.jaxpr.invars[1]
+    users = [e.primitive.name for e in closed.jaxpr.eqns if t_var in e.inputs]
+    assert users == (["neg"] if (op, side) == ("sub", 1) else ["broadcast_in_dim"]), users
+    ours = ft.jvp(lambda s: f(lax, s), (np.float32(1.0),), (np.float32(2.0),))
+    theirs = jax.jvp(lambda s: f(jax.lax, s), (np.float32(1.0),), (np.float32(2.0),))
+    for a, b in zip(ours, theirs, strict=True):
+        assert_close(a, b)
+
+
 # ---- dot_general transpose: which operand goes first ------------------------------------
 
 def test_outer_product_rhs_cotangent_needs_no_transpose():
