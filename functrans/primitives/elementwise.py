@@ -75,8 +75,21 @@ sqrt_p = unary("sqrt", np.sqrt)
 
 
 # ---- arithmetic and transcendental: jvp and transpose rules ----------------------------
+def _one_sided(out, t):
+    """A single tangent term as the tangent of ``out`` (a rank-0 operand's broadcast)."""
+    shape = ops.aval(out).shape
+    return t if ops.aval(t).shape == shape else ops.broadcast_in_dim(t, shape, ())
+
+
 def _add_jvp(primals, tangents):
-    return [ops.add(*primals)], [ops.add(*tangents)]
+    """A symbolic-zero tangent (None) adds no term: no ``0 + t`` for XLA to simplify."""
+    out, (tx, ty) = ops.add(*primals), tangents
+    if tx is None or ty is None:
+        return [out], [_one_sided(out, ty if tx is None else tx)]
+    return [out], [ops.add(tx, ty)]
+
+
+_add_jvp.accepts_zeros = True
 
 
 def _add_transpose(cts, x, y):
@@ -89,7 +102,15 @@ transpose_rules[add_p] = _add_transpose
 
 
 def _sub_jvp(primals, tangents):
-    return [ops.sub(*primals)], [ops.sub(*tangents)]
+    """A symbolic-zero tangent (None) subtracts no term: ``-t``, not ``0 - t`` (which XLA
+    keeps as a subtraction from a broadcast zero)."""
+    out, (tx, ty) = ops.sub(*primals), tangents
+    if tx is None or ty is None:
+        return [out], [_one_sided(out, ops.neg(ty) if tx is None else tx)]
+    return [out], [ops.sub(tx, ty)]
+
+
+_sub_jvp.accepts_zeros = True
 
 
 def _sub_transpose(cts, x, y):
@@ -202,8 +223,10 @@ def _cos_jvp(primals, tangents):
 
 
 def _tanh_jvp(primals, tangents):
-    out = ops.tanh(primals[0])
-    return [out], [ops.mul(tangents[0], ops.sub(ops.scalar_like(out, 1), ops.mul(out, out)))]
+    """``t (1 + y) (1 - y)`` rather than ``t (1 - y^2)``: no cancellation as |y| -> 1 (JAX
+    factors it the same way, so the two give XLA the same program to fuse)."""
+    out, t = ops.tanh(primals[0]), tangents[0]
+    return [out], [ops.mul(ops.add(t, ops.mul(t, out)), ops.sub(ops.scalar_like(out, 1), out))]
 
 
 def _logistic_jvp(primals, tangents):

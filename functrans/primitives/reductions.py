@@ -11,7 +11,6 @@ from ..core.registry import declare_no_rule, jvp_rules, transpose_rules, vmap_ru
 from . import _ops as ops
 from ._batching import reduction_vmap
 from ._builders import accumulate_wide, check_axes, check_dtype, primitive, reduction
-from .shapes import iota_p
 
 # Sums and products of narrow floats accumulate in float64 (at least as accurate as XLA).
 reduce_sum_p = reduction("reduce_sum", accumulate_wide(np.add.reduce), "any")
@@ -23,41 +22,25 @@ def _reduce_sum_transpose(cts, x, *, axes):
     return [ops.broadcast_in_dim(cts[0], x.aval.shape, kept)]
 
 
-def _reduce_chooser_jvp(prim, arg_prim):
+def _reduce_chooser_jvp(prim):
     """The tangent at the extremum, by selection; ties share it evenly (as in JAX).
 
-    XLA may recompute a fused ``x`` in the comparison with other rounding (contracted
-    multiply-adds) than in the reduction, and then find no position equal to the extremum;
-    there the tangent falls back to the one at ``argmax``/``argmin``, which one reduction
-    computes consistently. No division by a zero count, no ``0 * nan`` from the others."""
+    The extremum and the comparison read ``x`` through one optimization barrier: XLA
+    could otherwise recompute a fused ``x`` in each with other rounding (contracted
+    multiply-adds) and find no position equal to the extremum. Reading one buffer, the
+    extremum is one of its elements, so some position matches; none only when the
+    extremum is NaN, and the tangent is then NaN, as in JAX. A selection, not a product:
+    no ``0 * nan`` from the tangents elsewhere."""
     def jvp(primals, tangents, *, axes):
         (x,), (t,) = primals, tangents
+        (x,) = ops.optimization_barrier(x)
         out = prim.bind1(x, axes=axes)
         kept = tuple(d for d in range(ops.aval(x).ndim) if d not in axes)
         chosen = ops.eq(x, ops.broadcast_in_dim(out, ops.aval(x).shape, kept))
         total = reduce_sum_p.bind1(ops.select_n(chosen, ops.zeros_like(t), t), axes=axes)
         count = reduce_sum_p.bind1(ops.convert(chosen, ops.aval(t).dtype), axes=axes)
-        found = ops.gt(count, ops.zeros_like(count))
-        shared = ops.div(total, ops.max_(count, ops.ones_like(count)))
-        return [out], [ops.select_n(found, _at_arg(arg_prim, x, t, kept, axes), shared)]
+        return [out], [ops.div(total, count)]
     return jvp
-
-
-def _at_arg(arg_prim, x, t, kept, axes):
-    """``t`` at the argmax/argmin of ``x`` over ``axes`` (the reduced axes flattened last)."""
-    shape = ops.aval(x).shape
-    size = int(np.prod([shape[d] for d in axes], dtype=np.int64))
-    flat = (*(shape[d] for d in kept), size)
-    if size == 0:
-        return ops.full(flat[:-1], 0, ops.aval(t).dtype)
-    xf, tf = (ops.reshape(ops.transpose(v, (*kept, *axes)), flat) for v in (x, t))
-    last = len(kept)
-    idx = arg_prim.bind1(xf, axes=(last,), index_dtype=np.dtype(np.int32))
-    # A one-hot selection rather than a gather: its transpose is a select, not a scatter
-    # (a scatter in the backward pass costs XLA ~0.2 s more to compile on the CPU).
-    pos = iota_p.bind1(dtype=np.dtype(np.int32), shape=flat, dimension=last, sharding=None)
-    hit = ops.eq(pos, ops.broadcast_in_dim(idx, flat, tuple(range(last))))
-    return ops.reduce_sum(ops.select_n(hit, ops.zeros_like(tf), tf), (last,))
 
 
 jvp_rules[reduce_sum_p] = ops.linear_jvp(reduce_sum_p)
@@ -137,5 +120,5 @@ for _bit_p in (reduce_and_p, reduce_or_p, reduce_xor_p):
 argmin_p = _index_reduction("argmin", np.argmin)
 vmap_rules[argmin_p] = reduction_vmap(argmin_p)
 declare_no_rule("jvp", argmin_p, "an index output has no tangent")
-jvp_rules[reduce_max_p] = _reduce_chooser_jvp(reduce_max_p, argmax_p)
-jvp_rules[reduce_min_p] = _reduce_chooser_jvp(reduce_min_p, argmin_p)
+jvp_rules[reduce_max_p] = _reduce_chooser_jvp(reduce_max_p)
+jvp_rules[reduce_min_p] = _reduce_chooser_jvp(reduce_min_p)
