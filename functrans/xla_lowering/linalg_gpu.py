@@ -18,8 +18,8 @@ machine without a GPU (tests/test_linalg_gpu_lowering.py); they have not run on 
 from __future__ import annotations
 
 import numpy as np
-from jax.extend.mlir import ir
-from jax.extend.mlir.dialects import stablehlo as hlo
+from jaxlib.mlir import ir
+from jaxlib.mlir.dialects import stablehlo as hlo
 
 from ..core.ir import ShapedArray
 from ..core.registry import platform_lowering_rules
