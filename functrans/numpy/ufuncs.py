@@ -39,10 +39,11 @@ def _doc(fn, name, text):
 def _binary(lax_fn, name, inexact=False, bool_fn=None):
     """``bool_fn``: what replaces ``lax_fn`` on bool operands (add is or, multiply is and)."""
     def fn(x, y, /):
-        if fast_operands(x, y, inexact) is not None:  # x has an aval: an Array or tracer
-            if bool_fn is not None and x.aval.dtype == dtypes.bool_:
-                return bool_fn(x, y)
-            return lax_fn(x, y)
+        ops = fast_operands(x, y, inexact)
+        if ops is not None:  # Arrays/tracers now (a Python scalar lifted to a weak Array)
+            if bool_fn is not None and ops[0].aval.dtype == dtypes.bool_:
+                return bool_fn(*ops)
+            return lax_fn(*ops)
         x, y = promote_dtypes_inexact(x, y) if inexact else promote_dtypes(x, y)
         x, y = broadcast_all(x, y, api=name, keep_scalars=True)
         if bool_fn is not None and aval(x).dtype == dtypes.bool_:
