@@ -119,6 +119,7 @@ def _nary(prim, lift=_lift_scalars):
                 break
         return _state.trace.process(prim, args, {})[0]  # prim.bind1(*args), one call less
     op.__name__ = prim.name
+    op.binds = prim  # callers holding only Arrays/tracers may bind it themselves (fnp ufuncs)
     op.__doc__ = f"Elementwise ``{prim.name}`` (``jax.lax.{prim.name}``)."
     return op
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _lax_lenient as lax
 from ..core import dtypes
+from ..core.trace import _state
 from ..higher_order.custom_derivatives import custom_jvp
 from ._util import (
     as_array,
@@ -38,11 +39,15 @@ def _doc(fn, name, text):
 
 def _binary(lax_fn, name, inexact=False, bool_fn=None):
     """``bool_fn``: what replaces ``lax_fn`` on bool operands (add is or, multiply is and)."""
+    prim = getattr(lax_fn, "binds", None)
+
     def fn(x, y, /):
         ops = fast_operands(x, y, inexact)
         if ops is not None:  # Arrays/tracers now (a Python scalar lifted to a weak Array)
             if bool_fn is not None and ops[0].aval.dtype == dtypes.bool_:
                 return bool_fn(*ops)
+            if prim is not None:  # straight to the current trace (hot in eager code)
+                return _state.trace.process(prim, ops, {})[0]
             return lax_fn(*ops)
         x, y = promote_dtypes_inexact(x, y) if inexact else promote_dtypes(x, y)
         x, y = broadcast_all(x, y, api=name, keep_scalars=True)
@@ -53,9 +58,13 @@ def _binary(lax_fn, name, inexact=False, bool_fn=None):
 
 
 def _unary(lax_fn, name, inexact=True):
+    prim = getattr(lax_fn, "binds", None)
+
     def fn(x, /):
         aval_ = getattr(x, "aval", None)
         if aval_ is not None and aval_.dtype.kind in ("fV" if inexact else "fViu"):
+            if prim is not None:  # straight to the current trace (hot in eager code)
+                return _state.trace.process(prim, (x,), {})[0]
             return lax_fn(x)
         (x,) = promote_dtypes_inexact(x) if inexact else promote_dtypes(x)
         return lax_fn(as_array(x))

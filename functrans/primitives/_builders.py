@@ -73,11 +73,12 @@ def accumulate_wide(np_reduce: Callable) -> Callable:
     return impl
 
 
-# Small float sums in float64 by BLAS: ``x64.dot(ones)`` (one ddot/dgemv call) costs about
-# half of ``np.add.reduce(x, dtype=np.float64)``, whose per-call setup dominates on small
-# arrays; both accumulate in float64 and round once. Larger arrays, and reductions other
-# than over all axes or one axis of a matrix, keep ``add.reduce`` (buffered casting, no
-# float64 copy of the operand).
+# Small float sums: ``np.add.reduce(x, dtype=np.float64)`` is mostly per-call setup on small
+# arrays. A vector of up to 32 elements is summed by ``math.fsum`` (exactly, then rounded
+# once), up to 4096 elements by BLAS (``x64.dot(ones)``, one ddot/dgemv call, float64
+# accumulation), also for the sum over all axes or one axis of a matrix. Larger arrays and
+# other axes keep ``add.reduce`` (buffered casting, no float64 copy of the operand).
+_FSUM_MAX = 32
 _DOT_SUM_MAX = 4096
 _ONES64: dict = {}  # n -> read-only float64 ones(n)
 _ALL_AXES = [tuple(range(n)) for n in range(9)]
@@ -92,17 +93,21 @@ def _ones64(n: int) -> np.ndarray:
 
 
 def sum_wide(x: np.ndarray, *, axes) -> np.ndarray:
-    """reduce_sum's impl: narrow floats summed in float64 and rounded once (by BLAS for
-    small arrays reduced over all axes or one axis of a matrix), other dtypes as they are."""
+    """reduce_sum's impl: narrow floats summed in float64 and rounded once (small arrays
+    by fsum or BLAS), other dtypes as they are."""
     dtype = x.dtype
     if dtype not in NARROW_FLOATS:
         return np.add.reduce(x, axis=axes)
     n, ndim = x.size, x.ndim
-    if 0 < n <= _DOT_SUM_MAX:
-        if ndim == 1 and len(axes) == 1:  # the hot case, checked first
-            ones = _ONES64.get(n)
-            return np.array(x.astype(np.float64).dot(_ones64(n) if ones is None else ones),
-                            dtype)
+    if ndim == 1 and len(axes) == 1:  # the hot case, checked first
+        if n <= _FSUM_MAX:
+            try:
+                return np.array(math.fsum(x.tolist()), dtype)
+            except ValueError:  # inf + -inf
+                return np.array(np.nan, dtype)
+        if n <= _DOT_SUM_MAX:
+            return np.array(x.astype(np.float64).dot(_ones64(n)), dtype)
+    elif 0 < n <= _DOT_SUM_MAX:
         if ndim == 2 and len(axes) == 1:  # a column or row sum: one dgemv
             rows, cols = x.shape
             out = (_ones64(rows).dot(x.astype(np.float64)) if axes[0] in (0, -2) else
