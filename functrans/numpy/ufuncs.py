@@ -54,6 +54,8 @@ def _binary(lax_fn, name, inexact=False, bool_fn=None):
         if bool_fn is not None and aval(x).dtype == dtypes.bool_:
             return bool_fn(x, y)
         return lax_fn(x, y)
+    if prim is not None:  # what the Array/Tracer operators inline (see _array_methods)
+        fn.fast_path = (prim, inexact, bool_fn is not None)
     return _doc(fn, name, f"Elementwise binary ``{name}`` with broadcasting")
 
 
