@@ -9,8 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import numpy as fnp
+from .core import dtypes
 from .core.array import Array
-from .core.trace import Tracer
+from .core.trace import Tracer, _state
+from .numpy._util import fast_operands
 from .numpy.indexing import _AtIndexer, getitem
 
 
@@ -45,12 +47,34 @@ _BINARY = {
     "divmod": fnp.divmod,
 }
 
-_OPERATORS = {f"__{k}__": _defer(f) for k, f in _BINARY.items()}
-_OPERATORS.update({f"__r{k}__": _defer(_swap(f)) for k, f in _BINARY.items()})
+
+
+def _operator(fn, reflected: bool = False):
+    """The operator method of the ``fnp`` binary ``fn``: when the operands need no
+    promotion or broadcasting, ``fn``'s primitive is bound in this one frame (eager
+    operators are benchmarked); otherwise as ``_defer``."""
+    fast = getattr(fn, "fast_path", None)
+    if fast is None:
+        return _defer(_swap(fn) if reflected else fn)
+    prim, inexact, has_bool_fn = fast
+
+    def op(self, other):
+        ops = fast_operands(other, self, inexact) if reflected else \
+            fast_operands(self, other, inexact)
+        if ops is not None and not (has_bool_fn and ops[0].aval.dtype == dtypes.bool_):
+            return _state.trace.process(prim, ops, {})[0]
+        if type(other) not in _COMMON_OPERANDS and not _is_operand(other):
+            return NotImplemented
+        return fn(other, self) if reflected else fn(self, other)
+    return op
+
+
+_OPERATORS = {f"__{k}__": _operator(f) for k, f in _BINARY.items()}
+_OPERATORS.update({f"__r{k}__": _operator(f, reflected=True) for k, f in _BINARY.items()})
 _OPERATORS.update({
-    "__eq__": _defer(fnp.equal), "__ne__": _defer(fnp.not_equal),
-    "__lt__": _defer(fnp.less), "__le__": _defer(fnp.less_equal),
-    "__gt__": _defer(fnp.greater), "__ge__": _defer(fnp.greater_equal),
+    "__eq__": _operator(fnp.equal), "__ne__": _operator(fnp.not_equal),
+    "__lt__": _operator(fnp.less), "__le__": _operator(fnp.less_equal),
+    "__gt__": _operator(fnp.greater), "__ge__": _operator(fnp.greater_equal),
     "__neg__": fnp.negative, "__pos__": fnp.positive, "__abs__": fnp.absolute,
     "__invert__": fnp.bitwise_not,
 })

@@ -22,7 +22,7 @@ from ._lax_control_flow import (  # noqa: F401  (control flow, re-exported; map 
     while_loop,
 )
 from .core import dtypes
-from .core.array import Array, aval_of
+from .core.array import Array, aval_of, weak_scalar
 from .core.ir import ShapedArray
 from .core.trace import Tracer, _state, bind, bind1
 from .primitives import bitwise as _bw
@@ -81,15 +81,7 @@ _PY_SCALARS = (bool, int, float, complex)
 _PY_SCALAR_SET = frozenset(_PY_SCALARS)
 
 
-_WEAK_SCALAR_AVALS: dict = {}  # dtype -> ShapedArray((), dtype, weak_type=True)
-
-
-def _scalar_as(x, dtype) -> Array:
-    """A Python scalar as a weakly typed rank-0 Array of ``dtype``."""
-    aval = _WEAK_SCALAR_AVALS.get(dtype)
-    if aval is None:
-        aval = _WEAK_SCALAR_AVALS[np.dtype(dtype)] = ShapedArray((), dtype, True)
-    return Array(np.asarray(x, dtype=aval.dtype), aval)
+_scalar_as = weak_scalar  # a Python scalar as a weakly typed rank-0 Array of a dtype
 
 
 def _lift_scalars(*args):
@@ -127,6 +119,7 @@ def _nary(prim, lift=_lift_scalars):
                 break
         return _state.trace.process(prim, args, {})[0]  # prim.bind1(*args), one call less
     op.__name__ = prim.name
+    op.binds = prim  # callers holding only Arrays/tracers may bind it themselves (fnp ufuncs)
     op.__doc__ = f"Elementwise ``{prim.name}`` (``jax.lax.{prim.name}``)."
     return op
 

@@ -278,3 +278,42 @@ def as_numpy(x, api: str = "functrans") -> np.ndarray:
     if isinstance(x, _SCALAR_TYPES) or is_array_like(x):
         return np.asarray(x, dtype=aval_of(x, api).dtype)
     raise invalid_value_error(x, api)
+
+
+_WEAK_SCALAR_AVALS: dict = {}  # dtype -> ShapedArray((), dtype, weak_type=True)
+_WEAK_SCALARS: dict = {}  # (type, value, dtype) -> shared read-only weak rank-0 Array
+_WEAK_SCALARS_MAX = 256  # the cache is cleared when it reaches this many entries
+
+
+def weak_scalar(x, dtype) -> Array:
+    """A Python scalar as a weakly typed rank-0 Array of ``dtype``.
+
+    Eager code lifts the same few constants over and over (``x * 2.0``), so nonzero
+    scalars are cached: the Array is shared, its NumPy value read-only, and an entry whose
+    buffer was donated to a jit call is made again. Zeros are not cached (``0.0`` and
+    ``-0.0`` are equal keys with different values).
+
+    Args:
+      x: a bool, int, float or complex.
+      dtype: the dtype of the result.
+    Returns:
+      An Array of shape ``()`` and ``dtype`` with ``weak_type=True``.
+    Example:
+      >>> weak_scalar(2.0, np.float32)
+      Array(2., dtype=float32, weak_type=True)
+    """
+    key = (type(x), x, dtype)
+    a = _WEAK_SCALARS.get(key) if x else None
+    if a is not None and a._np is not None:
+        return a
+    aval = _WEAK_SCALAR_AVALS.get(dtype)
+    if aval is None:
+        aval = _WEAK_SCALAR_AVALS[dtype] = ShapedArray((), dtype, True)
+    value = np.asarray(x, dtype=aval.dtype)
+    a = Array(value, aval)
+    if x:
+        value.flags.writeable = False
+        if len(_WEAK_SCALARS) >= _WEAK_SCALARS_MAX:
+            _WEAK_SCALARS.clear()
+        _WEAK_SCALARS[key] = a
+    return a

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _lax_lenient as lax
 from ..core import dtypes
-from ..core.array import Array, aval_of
+from ..core.array import Array, aval_of, weak_scalar
 from ..core.config import _values as _config_values
 from ..core.ir import ShapedArray
 from ..core.trace import Tracer, bind1
@@ -167,18 +167,18 @@ _NUMBER_KINDS = frozenset("iufV")
 
 
 def fast_operands(x, y, inexact: bool = False):
-    """The hot path of binary ufuncs: ``(x, y)`` unchanged when they need no promotion
-    or broadcasting (same dtype, shape and weak type; or an array with a Python
-    scalar that takes its dtype), else None."""
-    try:
-        ax = x.aval
-    except AttributeError:
+    """The hot path of binary ufuncs: ``(x, y)`` when they need no promotion or
+    broadcasting (same dtype, shape and weak type; or an array with a Python float/int
+    that takes its dtype, returned lifted to a weak rank-0 Array), else None."""
+    ax = getattr(x, "aval", None)
+    if ax is None:
+        ty = type(x)
+        if (ty is float or ty is int) and _scalar_fits(ty, y, inexact):
+            return weak_scalar(x, y.aval.dtype), y
         return None
     ty = type(y)
     if ty is float or ty is int:
-        kind = ax.dtype.kind
-        ok = kind in _FLOAT_KINDS if (ty is float or inexact) else kind in _NUMBER_KINDS
-        return (x, y) if ok and ax.dtype != dtypes.float0 else None
+        return (x, weak_scalar(y, ax.dtype)) if _scalar_fits(ty, x, inexact) else None
     try:
         ay = y.aval
     except AttributeError:
@@ -187,6 +187,14 @@ def fast_operands(x, y, inexact: bool = False):
             and (not inexact or ax.dtype.kind in _FLOAT_KINDS)):
         return x, y
     return None
+
+
+def _scalar_fits(ty, arr, inexact: bool) -> bool:
+    """A Python scalar of type ``ty`` takes the dtype of ``arr`` (an Array or tracer)."""
+    a = getattr(arr, "aval", None)
+    if type(a) is not ShapedArray or a.dtype == dtypes.float0:
+        return False
+    return a.dtype.kind in (_FLOAT_KINDS if ty is float or inexact else _NUMBER_KINDS)
 
 
 def promote_and_broadcast(*args, api: str = "functrans.numpy"):

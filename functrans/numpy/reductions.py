@@ -15,6 +15,8 @@ import numpy as np
 from .. import _lax_lenient as lax
 from ..core import dtypes
 from ..core.ir import ShapedArray
+from ..core.trace import _state
+from ..primitives.reductions import reduce_max_p, reduce_min_p, reduce_prod_p, reduce_sum_p
 from ._util import (
     as_array,
     aval,
@@ -56,21 +58,23 @@ def _masked(a, where_, fill):
     return lax.select(broadcast_to(where_, aval(a).shape), a, full_like_(a, fill))
 
 
-def _reducer(name, lax_fn, identity, acc_dtype=None):
+def _reducer(name, prim, identity, acc_dtype=None):
     """``acc_dtype`` maps an integer/bool input dtype to the accumulation dtype (inexact
-    dtypes are kept)."""
+    dtypes are kept). ``prim`` is bound with the canonical axes of ``reduction_axes``
+    straight through the current trace (eager reductions are benchmarked)."""
     def fn(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-        if type(getattr(a, "aval", None)) is not ShapedArray:
+        a_aval = getattr(a, "aval", None)
+        if type(a_aval) is not ShapedArray:
             a = _prep(a, name)
-        in_dtype = a.aval.dtype
-        dt = np.dtype(dtype) if dtype is not None else (
-            in_dtype if acc_dtype is None or in_dtype.kind in "fcV" else acc_dtype(in_dtype))
-        a = lax.convert_element_type(a, dt) if dt != in_dtype else a
+            a_aval = a.aval
+        if dtype is not None or (acc_dtype is not None and a_aval.dtype.kind not in "fcV"):
+            dt = np.dtype(dtype) if dtype is not None else acc_dtype(a_aval.dtype)
+            a = lax.convert_element_type(a, dt) if dt != a_aval.dtype else a
         if where is not None:
             a = _masked(a, where, identity)
-        shape = a.aval.shape
+        shape = a_aval.shape
         axes = reduction_axes(axis, len(shape), name)
-        res = lax_fn(a, axes)
+        res = _state.trace.process(prim, (a,), {"axes": axes})[0]
         if initial is not None:
             res = _combine(name, res, initial)
         return _keep(shape, res, axes, keepdims) if keepdims else res
@@ -88,21 +92,18 @@ def _combine(name, res, initial):
     return lax.convert_element_type(op(res, initial), aval(res).dtype)
 
 
-def _reduce_min(x, axes):
-    return lax.reduce_min(x, axes)
-
-
 def _extreme_identity(kind):
     return -np.inf if kind == "max" else np.inf
 
 
-sum = _reducer("sum", lax.reduce_sum, 0, _sum_dtype)  # noqa: A001
-prod = _reducer("prod", lambda x, axes: lax.reduce_prod(x, axes), 1, _sum_dtype)
+sum = _reducer("sum", reduce_sum_p, 0, _sum_dtype)  # noqa: A001
+prod = _reducer("prod", reduce_prod_p, 1, _sum_dtype)
 
 
-def _minmax(name, lax_fn):
+def _minmax(name, prim):
     def fn(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-        a = _prep(a, name)
+        if type(getattr(a, "aval", None)) is not ShapedArray:
+            a = _prep(a, name)
         shape = a.aval.shape
         axes = reduction_axes(axis, len(shape), name)
         if where is not None:
@@ -113,7 +114,7 @@ def _minmax(name, lax_fn):
         if initial is None and 0 in shape and builtins.any(shape[ax] == 0 for ax in axes):
             raise ValueError(f"[{name}] zero-size array to reduction operation {name} which "
                              "has no identity; pass initial=")
-        res = lax_fn(a, axes)
+        res = _state.trace.process(prim, (a,), {"axes": axes})[0]
         if initial is not None:
             res = _combine(name, res, initial)
         return _keep(shape, res, axes, keepdims) if keepdims else res
@@ -122,8 +123,8 @@ def _minmax(name, lax_fn):
     return fn
 
 
-max = amax = _minmax("max", lax.reduce_max)  # noqa: A001
-min = amin = _minmax("min", _reduce_min)  # noqa: A001
+max = amax = _minmax("max", reduce_max_p)  # noqa: A001
+min = amin = _minmax("min", reduce_min_p)  # noqa: A001
 
 
 def _bool_reducer(name, is_any):

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _lax_lenient as lax
 from ..core import dtypes
+from ..core.trace import _state
 from ..higher_order.custom_derivatives import custom_jvp
 from ._util import (
     as_array,
@@ -38,23 +39,34 @@ def _doc(fn, name, text):
 
 def _binary(lax_fn, name, inexact=False, bool_fn=None):
     """``bool_fn``: what replaces ``lax_fn`` on bool operands (add is or, multiply is and)."""
+    prim = getattr(lax_fn, "binds", None)
+
     def fn(x, y, /):
-        if fast_operands(x, y, inexact) is not None:  # x has an aval: an Array or tracer
-            if bool_fn is not None and x.aval.dtype == dtypes.bool_:
-                return bool_fn(x, y)
-            return lax_fn(x, y)
+        ops = fast_operands(x, y, inexact)
+        if ops is not None:  # Arrays/tracers now (a Python scalar lifted to a weak Array)
+            if bool_fn is not None and ops[0].aval.dtype == dtypes.bool_:
+                return bool_fn(*ops)
+            if prim is not None:  # straight to the current trace (hot in eager code)
+                return _state.trace.process(prim, ops, {})[0]
+            return lax_fn(*ops)
         x, y = promote_dtypes_inexact(x, y) if inexact else promote_dtypes(x, y)
         x, y = broadcast_all(x, y, api=name, keep_scalars=True)
         if bool_fn is not None and aval(x).dtype == dtypes.bool_:
             return bool_fn(x, y)
         return lax_fn(x, y)
+    if prim is not None:  # what the Array/Tracer operators inline (see _array_methods)
+        fn.fast_path = (prim, inexact, bool_fn is not None)
     return _doc(fn, name, f"Elementwise binary ``{name}`` with broadcasting")
 
 
 def _unary(lax_fn, name, inexact=True):
+    prim = getattr(lax_fn, "binds", None)
+
     def fn(x, /):
         aval_ = getattr(x, "aval", None)
         if aval_ is not None and aval_.dtype.kind in ("fV" if inexact else "fViu"):
+            if prim is not None:  # straight to the current trace (hot in eager code)
+                return _state.trace.process(prim, (x,), {})[0]
             return lax_fn(x)
         (x,) = promote_dtypes_inexact(x) if inexact else promote_dtypes(x)
         return lax_fn(as_array(x))

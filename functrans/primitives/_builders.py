@@ -9,6 +9,7 @@ remaining rules beside it::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -70,6 +71,55 @@ def accumulate_wide(np_reduce: Callable) -> Callable:
         return out.astype(x.dtype) if type(out) is np.ndarray else np.asarray(out, x.dtype)
     impl.accepts_axes = True
     return impl
+
+
+# Small float sums: ``np.add.reduce(x, dtype=np.float64)`` is mostly per-call setup on small
+# arrays. A vector of up to 32 elements is summed by ``math.fsum`` (exactly, then rounded
+# once), up to 4096 elements by BLAS (``x64.dot(ones)``, one ddot/dgemv call, float64
+# accumulation), also for the sum over all axes or one axis of a matrix. Larger arrays and
+# other axes keep ``add.reduce`` (buffered casting, no float64 copy of the operand).
+_FSUM_MAX = 32
+_DOT_SUM_MAX = 4096
+_ONES64: dict = {}  # n -> read-only float64 ones(n)
+_ALL_AXES = [tuple(range(n)) for n in range(9)]
+
+
+def _ones64(n: int) -> np.ndarray:
+    ones = _ONES64.get(n)
+    if ones is None:
+        ones = _ONES64[n] = np.ones(n)
+        ones.flags.writeable = False
+    return ones
+
+
+def sum_wide(x: np.ndarray, *, axes) -> np.ndarray:
+    """reduce_sum's impl: narrow floats summed in float64 and rounded once (small arrays
+    by fsum or BLAS), other dtypes as they are."""
+    dtype = x.dtype
+    if dtype not in NARROW_FLOATS:
+        return np.add.reduce(x, axis=axes)
+    n, ndim = x.size, x.ndim
+    if ndim == 1 and len(axes) == 1:  # the hot case, checked first
+        if n <= _FSUM_MAX:
+            try:
+                return np.array(math.fsum(x.tolist()), dtype)
+            except ValueError:  # inf + -inf
+                return np.array(np.nan, dtype)
+        if n <= _DOT_SUM_MAX:
+            return np.array(x.astype(np.float64).dot(_ones64(n)), dtype)
+    elif 0 < n <= _DOT_SUM_MAX:
+        if ndim == 2 and len(axes) == 1:  # a column or row sum: one dgemv
+            rows, cols = x.shape
+            out = (_ones64(rows).dot(x.astype(np.float64)) if axes[0] in (0, -2) else
+                   x.astype(np.float64).dot(_ones64(cols)))
+            return out.astype(dtype)
+        if ndim < 9 and tuple(axes) == _ALL_AXES[ndim]:
+            return np.array(x.astype(np.float64).reshape(-1).dot(_ones64(n)), dtype)
+    out = np.add.reduce(x, axis=axes, dtype=np.float64)
+    return out.astype(dtype) if type(out) is np.ndarray else np.asarray(out, dtype)
+
+
+sum_wide.accepts_axes = True
 
 
 # ---- dtype checks ---------------------------------------------------------

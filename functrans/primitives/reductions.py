@@ -10,11 +10,31 @@ from ..core.ir import ShapedArray
 from ..core.registry import declare_no_rule, jvp_rules, transpose_rules, vmap_rules
 from . import _ops as ops
 from ._batching import reduction_vmap
-from ._builders import accumulate_wide, check_axes, check_dtype, primitive, reduction
+from ._builders import (
+    accumulate_wide,
+    check_axes,
+    check_dtype,
+    primitive,
+    reduction,
+    sum_wide,
+)
 
 # Sums and products of narrow floats accumulate in float64 (at least as accurate as XLA).
-reduce_sum_p = reduction("reduce_sum", accumulate_wide(np.add.reduce), "any")
-reduce_max_p = reduction("reduce_max", np.maximum.reduce, "any")
+reduce_sum_p = reduction("reduce_sum", sum_wide, "any")
+
+
+def _extreme_impl(np_reduce):
+    """``maximum/minimum.reduce``; a reduction over every axis writes into a 0-d array
+    (cheaper than converting the NumPy scalar it would return)."""
+    def impl(x, *, axes):
+        if len(axes) == x.ndim != 0:
+            return np_reduce(x, axis=axes, out=np.empty((), x.dtype))
+        return np_reduce(x, axis=axes)
+    impl.accepts_axes = True
+    return impl
+
+
+reduce_max_p = reduction("reduce_max", _extreme_impl(np.maximum.reduce), "any")
 
 
 def _reduce_sum_transpose(cts, x, *, axes):
@@ -75,7 +95,7 @@ declare_no_rule("jvp", argmax_p, "an index output has no tangent")
 
 
 # ---- reduce_min, reduce_prod and the bitwise reductions ----------------------------------
-reduce_min_p = reduction("reduce_min", np.minimum.reduce, "any")
+reduce_min_p = reduction("reduce_min", _extreme_impl(np.minimum.reduce), "any")
 reduce_prod_p = reduction("reduce_prod", accumulate_wide(np.multiply.reduce), "number")
 reduce_and_p = reduction("reduce_and", np.bitwise_and.reduce, "int_or_bool")
 reduce_or_p = reduction("reduce_or", np.bitwise_or.reduce, "int_or_bool")
