@@ -339,30 +339,51 @@ def _signature(args, kwargs, static_nums, static_names, bufs: list) -> tuple:
     """A hashable key for a call whose dynamic leaves are all Arrays with device buffers
     (appended to ``bufs`` in flattening order): the number of positional arguments, then
     per argument either its value (static) or a token stream of its pytree (containers
-    as (type, length) or dict keys, Arrays as avals). Raises ``_NotFast`` for anything
+    as (type, length) or sorted dict keys, Arrays as their interned avals), then the sorted
+    keyword names and the keyword arguments likewise. Raises ``_NotFast`` for anything
     else (NumPy arrays, Python scalars, custom pytree nodes, host-only Arrays)."""
     sig = [len(args)]
     for i, a in enumerate(args):
-        if i in static_nums:
-            sig.append(a)
-        elif type(a) is Array and a._buf is not None:  # inline: the common case
+        if type(a) is Array and i not in static_nums:  # inline: the common case
+            if a._buf is None:
+                raise _NotFast
             sig.append(a.aval)
             bufs.append(a._buf)
+        elif i in static_nums:
+            sig.append(a)
         else:
             _sig_of(a, sig, bufs)
     if kwargs:
-        names = sorted(kwargs)
-        sig.append(tuple(names))
+        names = _sorted_keys(kwargs)
+        sig.append(names)
         for k in names:
             v = kwargs[k]
-            if k in static_names:
-                sig.append(v)
-            elif type(v) is Array and v._buf is not None:
+            if type(v) is Array and k not in static_names:
+                if v._buf is None:
+                    raise _NotFast
                 sig.append(v.aval)
                 bufs.append(v._buf)
+            elif k in static_names:
+                sig.append(v)
             else:
                 _sig_of(v, sig, bufs)
     return tuple(sig)
+
+
+_key_orders: dict = {}  # a dict's keys in insertion order -> the same keys sorted
+
+
+def _sorted_keys(d: dict) -> tuple:
+    """``d``'s keys in the order pytrees flatten dicts in (sorted), sorted once per
+    insertion order."""
+    keys = tuple(d)
+    names = _key_orders.get(keys)
+    if names is None:
+        names = tuple(sorted(keys))  # TypeError for unorderable keys: the slow path
+        if len(_key_orders) > 4096:
+            _key_orders.clear()
+        _key_orders[keys] = names
+    return names
 
 
 def _sig_of(x, sig: list, bufs: list) -> None:
@@ -374,8 +395,8 @@ def _sig_of(x, sig: list, bufs: list) -> None:
         bufs.append(x._buf)
         return
     if t is dict:
-        keys = sorted(x)
-        sig.append(tuple(keys))
+        keys = _sorted_keys(x)
+        sig.append(keys)
         children = [x[k] for k in keys]
     elif t is tuple or t is list:
         sig.append(t)
@@ -387,7 +408,9 @@ def _sig_of(x, sig: list, bufs: list) -> None:
     else:
         raise _NotFast
     for c in children:
-        if type(c) is Array and c._buf is not None:
+        if type(c) is Array:
+            if c._buf is None:
+                raise _NotFast
             sig.append(c.aval)
             bufs.append(c._buf)
         else:
@@ -530,7 +553,7 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     if not callable(fun):
         raise TypeError(f"[jit] expected a function, got {type(fun).__name__}")
     impl = Jitted(fun, static_argnums, static_argnames, donate_argnums)
-    fast_cache, simple, slow_call = impl.fast_cache, impl.simple, impl.__call__
+    fast_cache, slow_call = impl.fast_cache, impl.__call__
     tree_cache, tree_ok = impl.tree_cache, impl.tree_ok
     static_nums, static_names = impl.static.nums, impl.static.names
 
@@ -538,24 +561,30 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     def jitted(*args, **kwargs):
         if _state.trace is not eval_trace or impl.fast_epoch != config.epoch:
             return slow_call(*args, **kwargs)
-        if simple and not kwargs:
-            # The hot path: Arrays with device buffers on the default device, seen before.
-            # (A host-only Array has _buf None, which execution rejects with a TypeError
-            # before running anything; then the slow path transfers it.)
-            try:
-                if len(args) == 1:  # keyed by the aval itself
-                    entry = fast_cache[args[0].aval]
-                    bufs = [args[0]._buf]
+        if fast_cache and not kwargs:  # (only filled when nothing is static or donated)
+            # The hot path: positional Arrays on the default device, seen before; keyed by
+            # their interned avals (a lone argument by its aval itself), so the lookup
+            # hashes and compares by identity. No exception on a miss: a pytree argument
+            # goes on to the signature path at once.
+            if len(args) == 1:
+                a = args[0]
+                if type(a) is Array:
+                    entry = fast_cache.get(a.aval)
+                    bufs = [a._buf]
                 else:
-                    entry = fast_cache[tuple([a.aval for a in args])]
-                    bufs = [a._buf for a in args]
-                if not runtime.placed_off_default or _on_default(args):
+                    entry = None
+            else:
+                entry = fast_cache.get(tuple([a.aval if type(a) is Array else None
+                                              for a in args]))
+                bufs = [a._buf for a in args] if entry is not None else None
+            if entry is not None and (not runtime.placed_off_default or _on_default(args)):
+                try:
                     if entry.single_out:
                         return entry.exe.call_one(bufs)
                     return tree_unflatten(entry.out_tree, entry.exe.call_on_buffers(bufs))
-            except (KeyError, AttributeError, TypeError):
-                pass
-        if tree_ok and tree_cache:
+                except TypeError:  # a host-only Array (no buffer): the slow path moves it
+                    pass
+        if tree_cache and tree_ok:
             # Pytrees, keyword and static arguments: keyed by the call's signature.
             bufs: list = []
             try:
