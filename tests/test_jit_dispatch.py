@@ -185,6 +185,45 @@ def test_signature_path_keeps_dtypes_and_weak_types_apart():
     assert len(traces) == 4
 
 
+def test_flat_layout_keys_dtypes_weak_types_and_statics(monkeypatch):
+    traces = []
+
+    def fn(v, n, *, k):
+        return v * k + n
+
+    def counted(v, n, *, k):
+        traces.append(1)
+        return fn(v, n, k=k)
+    f, jf = ft.jit(counted, static_argnums=1), jax.jit(fn, static_argnums=1)
+    weak, jweak = ft.jit(lambda: 2.0)(), jax.jit(lambda: 2.0)()
+    strong, jstrong = ft.device_put(np.float32(2.0)), jax.device_put(np.float32(2.0))
+    half, jhalf = ft.device_put(np.float16(2.0)), jax.device_put(np.float16(2.0))
+    cases = [(weak, 1, weak, jweak, jweak), (strong, 1, weak, jstrong, jweak),
+             (half, 1, weak, jhalf, jweak), (half, 1, strong, jhalf, jstrong),
+             (half, 3, strong, jhalf, jstrong)]
+    for _ in range(2):
+        for v, n, k, jv, jk in cases:
+            out, want = f(v, n, k=k), jf(jv, n, k=jk)
+            assert out.dtype == want.dtype and out.weak_type == want.weak_type
+            assert_close(out, want)
+    assert len(traces) == 5
+    _slow_path_forbidden(monkeypatch)
+    assert_close(f(half, 3, k=strong), jf(jhalf, 3, k=jstrong))
+
+
+def test_flat_layout_falls_back_for_pytrees_and_unhashable_statics():
+    f = ft.jit(lambda p, n, *, s: ft.tree_util.tree_reduce(lambda u, v: u + v, p) * s + n[0],
+               static_argnums=1)
+    x = ft.device_put(np.arange(3, dtype=np.float32))
+    base = np.arange(3, dtype=np.float32)
+    assert_close(f(x, (1.0,), s=x), base * base + 1)  # registers the flat layout
+    assert_close(f(x, (1.0,), s=x), base * base + 1)
+    assert_close(f((x, x), (1.0,), s=x), 2 * base * base + 1)  # same layout, a pytree
+    assert_close(f((x, x), (1.0,), s=x), 2 * base * base + 1)
+    with pytest.raises(TypeError, match=r"\[jit\] static arguments must be hashable"):
+        f(x, [1.0], s=x)
+
+
 # ---- jaxlib's traceback switch ----------------------------------------------------------
 
 def test_traceback_switch_is_restored_after_calls():
