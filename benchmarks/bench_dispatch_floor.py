@@ -9,6 +9,8 @@ jaxlib; the alternatives are ``execute_sharded`` (with or without tokens) follow
 ``disassemble_into_single_device_arrays`` or
 ``disassemble_prefix_into_single_device_arrays``. Also the memory growth of each
 sequence over many calls (``VmRSS``, fresh interpreter per sequence, ``--memory``).
+jaxlib records a Python traceback per execution unless ``set_tracebacks_enabled(False)``;
+the runtime switches it off around its executions (cheaper, and no per-call leak).
 
 Run: .venv/bin/python benchmarks/bench_dispatch_floor.py [--memory]
 """
@@ -24,6 +26,7 @@ os.environ.setdefault("JAX_PLATFORMS", "cpu")
 sys.path.insert(0, os.path.dirname(__file__))
 
 import jax  # noqa: E402
+import jaxlib._jax as jaxlib_ext  # noqa: E402
 import numpy as np  # noqa: E402
 from _timing import paired_median, print_results, result  # noqa: E402
 
@@ -48,7 +51,16 @@ def sequences(f, x, exe) -> dict:
     loaded, handlers, buf = exe.loaded, exe.handlers, x._buf
     run = loaded.execute_sharded
     bufs = [buf]
+    switch = jaxlib_ext.set_tracebacks_enabled
+
+    def tracebacks_off():
+        switch(False)
+        try:
+            return run(bufs).consume_with_handlers(handlers)[0]
+        finally:
+            switch(True)
     return {
+        "execute_sharded + consume, tracebacks off (runtime's)": tracebacks_off,
         "execute_sharded + consume_with_handlers": lambda: run(bufs).consume_with_handlers(
             handlers)[0],
         "execute_sharded(with_tokens=False) + consume": lambda: run(

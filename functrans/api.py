@@ -354,6 +354,18 @@ class Jitted:
         return self._entry(args, kwargs)[0].closed
 
 
+def _clear_hot_caches() -> None:
+    """Any configuration change may make the hot paths' entries stale (the slow path's
+    trace cache is keyed by the configuration): empty them, so the hot paths need not
+    check the configuration on every call."""
+    for jitted in list(Jitted.instances):
+        jitted.fast_cache.clear()
+        jitted.tree_cache.clear()
+
+
+config.on_change(_clear_hot_caches)
+
+
 def _check_outputs(entry, leaves, outs) -> None:
     """debug_nans/debug_infs on a jit call's outputs: on a hit, re-run the function op by
     op (eagerly, every primitive checked) to name the primitive that produced it."""
@@ -501,7 +513,7 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
-        if _state.trace is not eval_trace or impl.fast_epoch != config.epoch:
+        if _state.trace is not eval_trace:  # (a config change empties the hot caches)
             return slow_call(*args, **kwargs)
         if fast_cache and not kwargs:  # (only filled when nothing is static or donated)
             # The hot path: positional Arrays on the default device, seen before; keyed by

@@ -224,6 +224,21 @@ def test_flat_layout_falls_back_for_pytrees_and_unhashable_statics():
         f(x, [1.0], s=x)
 
 
+def test_a_configuration_change_reaches_cached_calls_on_both_hot_paths():
+    f = ft.jit(lambda u, v: u + v)
+    g = ft.jit(lambda u, *, v: u + v)
+    h = ft.jit(lambda p: p[0] + p[1])
+    u = ft.device_put(np.ones(3, np.float32))
+    v = ft.device_put(np.ones((2, 3), np.float32))
+    for _ in range(2):
+        f(u, v), g(u, v=v), h((u, v))
+    with ft.numpy_rank_promotion("raise"):
+        for call in (lambda: f(u, v), lambda: g(u, v=v), lambda: h((u, v))):
+            with pytest.raises(ValueError, match="rank promotion"):
+                call()
+    assert_close(f(u, v), np.full((2, 3), 2.0, np.float32))
+
+
 # ---- jaxlib's traceback switch ----------------------------------------------------------
 
 def test_traceback_switch_is_restored_after_calls():
