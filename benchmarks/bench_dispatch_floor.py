@@ -10,7 +10,9 @@ jaxlib; the alternatives are ``execute_sharded`` (with or without tokens) follow
 ``disassemble_prefix_into_single_device_arrays``. Also the memory growth of each
 sequence over many calls (``VmRSS``, fresh interpreter per sequence, ``--memory``).
 jaxlib records a Python traceback per execution unless ``set_tracebacks_enabled(False)``;
-the runtime switches it off around its executions (cheaper, and no per-call leak).
+without it execution is cheaper and does not leak, but its outputs then lack the runtime's
+"user context" and cannot be copied to the host when that needs a copy (bfloat16), so the
+runtime cannot use it: that row is a measurement only.
 
 Run: .venv/bin/python benchmarks/bench_dispatch_floor.py [--memory]
 """
@@ -60,7 +62,7 @@ def sequences(f, x, exe) -> dict:
         finally:
             switch(True)
     return {
-        "execute_sharded + consume, tracebacks off (runtime's)": tracebacks_off,
+        "execute_sharded + consume, tracebacks off (unusable)": tracebacks_off,
         "execute_sharded + consume_with_handlers": lambda: run(bufs).consume_with_handlers(
             handlers)[0],
         "execute_sharded(with_tokens=False) + consume": lambda: run(

@@ -143,16 +143,6 @@ backend.device_of = device_of
 backend.block = _block
 
 
-# jaxlib records a Python traceback on every runtime array it creates while tracebacks are
-# enabled (its default). Ours never show them (a functrans.Array wraps the buffer), and
-# through ``execute_sharded`` that recording costs ~0.1-0.2 us per call and leaks ~75 bytes
-# per call (benchmarks/bench_dispatch_floor.py --memory; JAX's own C++ dispatch does not
-# go through it). Executions therefore run with them switched off, and switched back on
-# afterwards if they were on (jaxlib's switch is process-wide; JAX never changes it).
-_set_tracebacks = _xc.set_tracebacks_enabled
-_tracebacks_enabled = _xc.tracebacks_enabled
-
-
 class Executable:
     """A compiled program: call it with device buffers, get device buffers back."""
 
@@ -182,12 +172,7 @@ class Executable:
 
     def execute(self, buffers: list) -> list:
         """Device buffers in, device buffers (runtime arrays) out."""
-        on = _tracebacks_enabled()
-        _set_tracebacks(False)
-        try:
-            return self.run(buffers).consume_with_handlers(self.handlers)
-        finally:
-            _set_tracebacks(on)
+        return self.run(buffers).consume_with_handlers(self.handlers)
 
     def call_on_buffers(self, bufs: list) -> list[Array]:
         """The hot path of a cached jit call: buffers already on ``self.device``."""
@@ -197,13 +182,14 @@ class Executable:
 
     def call_one(self, bufs: list) -> Array:
         """``call_on_buffers`` of a program with one output: that output (the jit hot
-        path's call, so written out in full)."""
-        on = _tracebacks_enabled()
-        _set_tracebacks(False)
-        try:
-            out = self.run(bufs).consume_with_handlers(self.handlers)[0]
-        finally:
-            _set_tracebacks(on)
+        path's call, so written out in full).
+
+        (jaxlib records a traceback per execution, which costs ~0.15 us and leaks ~75
+        bytes a call through ``execute_sharded``; switching tracebacks off around the
+        execution avoids both but leaves the outputs without the runtime's "user
+        context", and copying such an array to the host (bfloat16) then fails. See
+        benchmarks/bench_dispatch_floor.py.)"""
+        out = self.run(bufs).consume_with_handlers(self.handlers)[0]
         return Array(None, self.out_aval, out, self.device)
 
     def __call__(self, *args) -> list[Array]:
@@ -323,14 +309,9 @@ class _CallbackExecutable(Executable):
     __slots__ = ()
 
     def execute(self, buffers: list) -> list:
-        on = _tracebacks_enabled()
-        _set_tracebacks(False)
-        try:
-            results = self.run(buffers, with_tokens=True)
-            _in_flight[:] = [*_in_flight[-15:], results.consume_token()]
-            return results.consume_with_handlers(self.handlers)
-        finally:
-            _set_tracebacks(on)
+        results = self.run(buffers, with_tokens=True)
+        _in_flight[:] = [*_in_flight[-15:], results.consume_token()]
+        return results.consume_with_handlers(self.handlers)
 
     def call_one(self, bufs: list) -> Array:
         return self.call_on_buffers(bufs)[0]
