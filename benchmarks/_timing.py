@@ -3,6 +3,7 @@ results interface of `make bench`), best-of-N per-call latency."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -74,18 +75,29 @@ def paired_median(ours: Callable[[], object], theirs: Callable[[], object], numb
     """Median per-call seconds of two functions over ``rounds`` interleaved rounds of
     ``number`` calls each (the order alternates every round, so load drift and cache
     effects hit both alike), and the spread of their ratio: half the interquartile range
-    of the per-round ratios, relative to the median ratio (``"±3%"``)."""
+    of the per-round ratios, relative to the median ratio (``"±3%"``). Wall-clock time,
+    or this thread's CPU time with ``BENCH_CLOCK=thread`` (see ``bench_clock``)."""
+    clock = bench_clock()
     for _ in range(warmup):
         ours(), theirs()
     a, b = [], []
     for r in range(rounds):
         pair = ((ours, a), (theirs, b)) if r % 2 == 0 else ((theirs, b), (ours, a))
         for fn, store in pair:
-            t0 = time.perf_counter()
+            t0 = clock()
             for _ in range(number):
                 fn()
-            store.append((time.perf_counter() - t0) / number)
+            store.append((clock() - t0) / number)
     return statistics.median(a), statistics.median(b), ratio_spread(a, b)
+
+
+def bench_clock() -> Callable[[], float]:
+    """``time.perf_counter``, or ``time.thread_time`` when the environment sets
+    ``BENCH_CLOCK=thread``: on a machine shared with other jobs, the calling thread's CPU
+    time leaves out the time it waited to be scheduled (but also any work done on other
+    threads, so use it for latency-bound workloads whose work is on the calling thread,
+    such as dispatch, and compare ratios rather than absolute times)."""
+    return time.thread_time if os.environ.get("BENCH_CLOCK") == "thread" else time.perf_counter
 
 
 def calibrate(fn: Callable[[], object], seconds: float = 0.002) -> int:

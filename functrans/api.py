@@ -16,6 +16,9 @@ from typing import Any
 import numpy as np
 
 from . import xla_lowering
+from ._jit_keys import NotFast as _NotFast
+from ._jit_keys import flat_key_function, is_flat
+from ._jit_keys import signature as _signature
 from .core import dtypes
 from .core.array import Array, aval_of, is_array_like
 from .core.config import _values as _config_values
@@ -218,6 +221,9 @@ class _Entry:
         self.single_out = out_tree.num_leaves == 1 and out_tree == tree_flatten(0)[1]
 
 
+_MAX_LAYOUTS = 32  # flat key functions per jitted function (one per call layout)
+
+
 class Jitted:
     """A jit-compiled function: traced once per (pytree structure, avals, static args),
     compiled once per device, dispatched from a cache afterwards."""
@@ -238,6 +244,7 @@ class Jitted:
         # Second fast path: pytrees of Arrays, keyword and static arguments; keyed by the
         # call's signature (``_signature``). Not with donation or negative static_argnums.
         self.tree_cache: dict = {}
+        self.layouts: dict = {}  # call layout -> its flat key function (_jit_keys)
         self.tree_ok = not self.donate_argnums and all(n >= 0 for n in self.static.nums)
         self.fast_epoch = config.epoch  # fast caches hold entries made under this config
         Jitted.instances.add(self)
@@ -305,6 +312,22 @@ class Jitted:
                 return
             if len(bufs) == len(leaves):
                 self.tree_cache[sig] = entry
+                self._remember_flat(args, kwargs, entry)
+
+    def _remember_flat(self, args, kwargs, entry) -> None:
+        """Also key ``entry`` by the flat key of the call's layout, if it has one."""
+        nums, names = self.static.nums, self.static.names
+        if not is_flat(args, kwargs, nums, names):
+            return
+        layout = (len(args), tuple(kwargs))
+        key_fn = self.layouts.get(layout)
+        if key_fn is None:
+            if len(self.layouts) >= _MAX_LAYOUTS:
+                return
+            key_fn = self.layouts[layout] = flat_key_function(args, kwargs, nums, names)
+        key, _ = key_fn(args, kwargs)
+        if key is not None:
+            self.tree_cache[key] = entry
 
     def _execute(self, entry, leaves):
         device = _device_of_args(leaves)
@@ -330,67 +353,16 @@ class Jitted:
         return Traced(entry, self, _arg_types(self, args, kwargs), bool(tracer_consts))
 
 
-class _NotFast(Exception):
-    """A call the signature hot path does not handle (the slow path takes it)."""
+def _clear_hot_caches() -> None:
+    """Any configuration change may make the hot paths' entries stale (the slow path's
+    trace cache is keyed by the configuration): empty them, so the hot paths need not
+    check the configuration on every call."""
+    for jitted in list(Jitted.instances):
+        jitted.fast_cache.clear()
+        jitted.tree_cache.clear()
 
 
-def _signature(args, kwargs, static_nums, static_names, bufs: list) -> tuple:
-    """A hashable key for a call whose dynamic leaves are all Arrays with device buffers
-    (appended to ``bufs`` in flattening order): the number of positional arguments, then
-    per argument either its value (static) or a token stream of its pytree (containers
-    as (type, length) or dict keys, Arrays as avals). Raises ``_NotFast`` for anything
-    else (NumPy arrays, Python scalars, custom pytree nodes, host-only Arrays)."""
-    sig = [len(args)]
-    for i, a in enumerate(args):
-        if i in static_nums:
-            sig.append(a)
-        elif type(a) is Array and a._buf is not None:  # inline: the common case
-            sig.append(a.aval)
-            bufs.append(a._buf)
-        else:
-            _sig_of(a, sig, bufs)
-    if kwargs:
-        names = sorted(kwargs)
-        sig.append(tuple(names))
-        for k in names:
-            v = kwargs[k]
-            if k in static_names:
-                sig.append(v)
-            elif type(v) is Array and v._buf is not None:
-                sig.append(v.aval)
-                bufs.append(v._buf)
-            else:
-                _sig_of(v, sig, bufs)
-    return tuple(sig)
-
-
-def _sig_of(x, sig: list, bufs: list) -> None:
-    t = type(x)
-    if t is Array:
-        if x._buf is None:
-            raise _NotFast
-        sig.append(x.aval)
-        bufs.append(x._buf)
-        return
-    if t is dict:
-        keys = sorted(x)
-        sig.append(tuple(keys))
-        children = [x[k] for k in keys]
-    elif t is tuple or t is list:
-        sig.append(t)
-        sig.append(len(x))
-        children = x
-    elif x is None:
-        sig.append(None)
-        return
-    else:
-        raise _NotFast
-    for c in children:
-        if type(c) is Array and c._buf is not None:
-            sig.append(c.aval)
-            bufs.append(c._buf)
-        else:
-            _sig_of(c, sig, bufs)
+config.on_change(_clear_hot_caches)
 
 
 def _check_outputs(entry, leaves, outs) -> None:
@@ -412,7 +384,12 @@ def _on_default(args) -> bool:
 
 def _on_default_bufs(bufs) -> bool:
     dev = _DEFAULT[0]
-    return all(runtime.device_of(b) == dev for b in bufs)
+    return all(b is not None and runtime.device_of(b) == dev for b in bufs)
+
+
+def _has_none(bufs) -> bool:
+    """Whether a hot path's buffer list holds a host-only Array's missing buffer."""
+    return any(b is None for b in bufs)
 
 
 def _device_of_args(leaves):
@@ -589,44 +566,64 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     if not callable(fun):
         raise TypeError(f"[jit] expected a function, got {type(fun).__name__}")
     impl = Jitted(fun, static_argnums, static_argnames, donate_argnums)
-    fast_cache, simple, slow_call = impl.fast_cache, impl.simple, impl.__call__
-    tree_cache, tree_ok = impl.tree_cache, impl.tree_ok
+    fast_cache, slow_call = impl.fast_cache, impl.__call__
+    tree_cache, tree_ok, layouts = impl.tree_cache, impl.tree_ok, impl.layouts
     static_nums, static_names = impl.static.nums, impl.static.names
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
-        if _state.trace is not eval_trace or impl.fast_epoch != config.epoch:
+        if _state.trace is not eval_trace:  # (a config change empties the hot caches)
             return slow_call(*args, **kwargs)
-        if simple and not kwargs:
-            # The hot path: Arrays with device buffers on the default device, seen before.
-            # (A host-only Array has _buf None, which execution rejects with a TypeError
-            # before running anything; then the slow path transfers it.)
-            try:
-                if len(args) == 1:  # keyed by the aval itself
-                    entry = fast_cache[args[0].aval]
-                    bufs = [args[0]._buf]
+        if fast_cache and not kwargs:  # (only filled when nothing is static or donated)
+            # The hot path: positional Arrays on the default device, seen before; keyed by
+            # their interned avals (a lone argument by its aval itself), so the lookup
+            # hashes and compares by identity. No exception on a miss: a pytree argument
+            # goes on to the signature path at once.
+            if len(args) == 1:
+                a = args[0]
+                if type(a) is Array:
+                    entry = fast_cache.get(a.aval)
+                    bufs = [a._buf]
                 else:
-                    entry = fast_cache[tuple([a.aval for a in args])]
-                    bufs = [a._buf for a in args]
-                if not runtime.placed_off_default or _on_default(args):
+                    entry = None
+            else:
+                entry = fast_cache.get(tuple([a.aval if type(a) is Array else None
+                                              for a in args]))
+                bufs = [a._buf for a in args] if entry is not None else None
+            if entry is not None and (not runtime.placed_off_default or _on_default(args)):
+                try:
                     if entry.single_out:
                         return entry.exe.call_one(bufs)
                     return tree_unflatten(entry.out_tree, entry.exe.call_on_buffers(bufs))
-            except (KeyError, AttributeError, TypeError):
-                pass
-        if tree_ok and tree_cache:
-            # Pytrees, keyword and static arguments: keyed by the call's signature.
-            bufs: list = []
+                except TypeError:  # a host-only Array (no buffer): the slow path moves it
+                    if not _has_none(bufs):
+                        raise
+        if tree_cache and tree_ok:
+            # Pytrees, keyword and static arguments: keyed by the layout's flat key, else
+            # by the call's signature (_jit_keys).
+            entry = None
             try:
-                entry = tree_cache.get(_signature(args, kwargs, static_nums, static_names,
-                                                  bufs))
-            except (_NotFast, TypeError):
+                if layouts:
+                    key_fn = layouts.get((len(args), tuple(kwargs)))
+                    if key_fn is not None:
+                        key, bufs = key_fn(args, kwargs)
+                        if key is not None:
+                            entry = tree_cache.get(key)
+                if entry is None:
+                    bufs = []
+                    entry = tree_cache.get(_signature(args, kwargs, static_nums, static_names,
+                                                      bufs))
+            except (_NotFast, TypeError):  # (unhashable static values: the slow path says so)
                 entry = None
             if entry is not None and (not runtime.placed_off_default or
                                       _on_default_bufs(bufs)):
-                if entry.single_out:
-                    return entry.exe.call_one(bufs)
-                return tree_unflatten(entry.out_tree, entry.exe.call_on_buffers(bufs))
+                try:
+                    if entry.single_out:
+                        return entry.exe.call_one(bufs)
+                    return tree_unflatten(entry.out_tree, entry.exe.call_on_buffers(bufs))
+                except TypeError:
+                    if not _has_none(bufs):
+                        raise
         return slow_call(*args, **kwargs)
 
     jitted.lower, jitted.trace, jitted._impl = impl.lower, impl.trace, impl

@@ -15,41 +15,44 @@ import numpy as np
 
 from . import dtypes
 
-# Shapes seen so far, each mapped to itself: a lookup turns an equal tuple (of Python or
-# NumPy ints) into the canonical tuple of Python ints without converting each entry.
-_canonical_shapes: dict[tuple, tuple[int, ...]] = {}
-_MAX_CANONICAL_SHAPES = 4096
-
 
 class ShapedArray:
     """The abstract value of an array: shape, dtype and whether the dtype is weak.
 
+    Avals are interned: constructing one returns the one instance for its (shape, dtype,
+    weak_type), so equality and hashing are by identity (C-speed dict lookups in the jit
+    caches and everywhere avals key a table) and avals are immutable.
+
     Example:
         >>> ShapedArray((3,), np.float32).update(shape=(2, 3))
         ShapedArray(f32[2,3])
+        >>> ShapedArray([3], "float32") is ShapedArray((3,), np.float32)
+        True
     """
 
-    __slots__ = ("shape", "dtype", "weak_type", "_hash")
+    __slots__ = ("shape", "dtype", "weak_type")
 
-    def __init__(self, shape, dtype, weak_type: bool = False):
-        # Python ints, as JAX (not np.int64 from math). Avals are built for every traced
-        # operation, so the usual cases take shortcuts: a shape seen before (its canonical
-        # tuple is found by hash: np.int64(3) == 3), a dtype that is already one.
-        canonical = None
-        if type(shape) is tuple:
-            try:
-                canonical = _canonical_shapes.get(shape)
-            except TypeError:  # an unhashable entry (a tracer): int() says what is wrong
-                pass
-        if canonical is None:
-            canonical = tuple(map(int, shape))
-            if len(_canonical_shapes) < _MAX_CANONICAL_SHAPES:
-                _canonical_shapes[canonical] = canonical
-        self.shape = canonical
-        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
-        self.weak_type = weak_type if weak_type is False or weak_type is True else bool(
-            weak_type)
-        self._hash = None  # computed when first needed (most avals are never hashed)
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    weak_type: bool
+
+    def __new__(cls, shape, dtype, weak_type: bool = False) -> ShapedArray:
+        try:  # the common case: a tuple of ints and an np.dtype, seen before
+            return _interned[(shape, dtype, weak_type)]
+        except (KeyError, TypeError):
+            return _intern(shape, dtype, weak_type)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"ShapedArray is immutable (interned); use .update({name}=...)")
+
+    def __reduce__(self):
+        return ShapedArray, (self.shape, self.dtype, self.weak_type)
+
+    def __copy__(self) -> ShapedArray:
+        return self
+
+    def __deepcopy__(self, memo) -> ShapedArray:
+        return self
 
     @property
     def ndim(self) -> int:
@@ -67,23 +70,28 @@ class ShapedArray:
     def strip_weak_type(self) -> ShapedArray:
         return self.update(weak_type=False) if self.weak_type else self
 
-    def __eq__(self, other) -> bool:
-        return self is other or (
-            type(other) is ShapedArray and self.shape == other.shape
-            and self.dtype == other.dtype and self.weak_type == other.weak_type)
-
-    def __hash__(self) -> int:
-        h = self._hash
-        if h is None:
-            h = self._hash = hash((self.shape, self.dtype, self.weak_type))
-        return h
-
     def str_short(self) -> str:
         return f"{dtypes.short_name(self.dtype)}[{','.join(map(str, self.shape))}]"
 
     def __repr__(self) -> str:
         weak = ", weak_type=True" if self.weak_type else ""
         return f"ShapedArray({self.str_short()}{weak})"
+
+
+_interned: dict = {}  # (shape, dtype, weak_type) -> the ShapedArray
+
+
+def _intern(shape, dtype, weak_type) -> ShapedArray:
+    """The interned aval for a (shape, dtype, weak_type) in any accepted spelling (a list
+    shape, NumPy integers, a dtype name or scalar type)."""
+    key = (tuple(map(int, shape)), np.dtype(dtype), bool(weak_type))
+    aval = _interned.get(key)
+    if aval is None:
+        aval = object.__new__(ShapedArray)
+        for name, value in zip(ShapedArray.__slots__, key, strict=True):
+            object.__setattr__(aval, name, value)
+        aval = _interned.setdefault(key, aval)  # atomic: one instance even across threads
+    return aval
 
 
 _var_ids = itertools.count()

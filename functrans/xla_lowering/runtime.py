@@ -159,11 +159,14 @@ backend.block = _block
 class Executable:
     """A compiled program: call it with device buffers, get device buffers back."""
 
-    __slots__ = ("loaded", "out_avals", "device", "_source", "handlers", "host_callbacks")
+    __slots__ = ("loaded", "out_avals", "device", "_source", "handlers", "host_callbacks",
+                 "run", "out_aval")
 
     def __init__(self, loaded, out_avals: Sequence[ShapedArray], device, source):
         self.loaded = loaded
+        self.run = loaded.execute_sharded
         self.out_avals = list(out_avals)
+        self.out_aval = self.out_avals[0] if self.out_avals else None
         self.device = device
         self._source = source  # the StableHLO module (or its text)
         self.host_callbacks: list = []  # kept alive as long as the executable
@@ -181,20 +184,26 @@ class Executable:
         return self._source
 
     def execute(self, buffers: list) -> list:
-        return self.loaded.execute_sharded(buffers).consume_with_handlers(self.handlers)
+        """Device buffers in, device buffers (runtime arrays) out."""
+        return self.run(buffers).consume_with_handlers(self.handlers)
 
     def call_on_buffers(self, bufs: list) -> list[Array]:
         """The hot path of a cached jit call: buffers already on ``self.device``."""
-        outs = self.loaded.execute_sharded(bufs).consume_with_handlers(self.handlers)
-        if len(outs) == 1:
-            return [Array(None, self.out_avals[0], outs[0], self.device)]
+        outs = self.execute(bufs)
         dev = self.device
         return [Array(None, a, b, dev) for a, b in zip(self.out_avals, outs)]  # noqa: B905
 
     def call_one(self, bufs: list) -> Array:
-        """``call_on_buffers`` of a program with one output: that output."""
-        out = self.loaded.execute_sharded(bufs).consume_with_handlers(self.handlers)[0]
-        return Array(None, self.out_avals[0], out, self.device)
+        """``call_on_buffers`` of a program with one output: that output (the jit hot
+        path's call, so written out in full).
+
+        (jaxlib records a traceback per execution, which costs ~0.15 us and leaks ~75
+        bytes a call through ``execute_sharded``; switching tracebacks off around the
+        execution avoids both but leaves the outputs without the runtime's "user
+        context", and copying such an array to the host (bfloat16) then fails. See
+        benchmarks/bench_dispatch_floor.py.)"""
+        out = self.run(bufs).consume_with_handlers(self.handlers)[0]
+        return Array(None, self.out_aval, out, self.device)
 
     def __call__(self, *args) -> list[Array]:
         device = self.device
@@ -316,17 +325,12 @@ class _CallbackExecutable(Executable):
     __slots__ = ()
 
     def execute(self, buffers: list) -> list:
-        results = self.loaded.execute_sharded(buffers, with_tokens=True)
+        results = self.run(buffers, with_tokens=True)
         _in_flight[:] = [*_in_flight[-15:], results.consume_token()]
         return results.consume_with_handlers(self.handlers)
 
     def call_one(self, bufs: list) -> Array:
         return self.call_on_buffers(bufs)[0]
-
-    def call_on_buffers(self, bufs: list) -> list[Array]:
-        outs = self.execute(bufs)
-        return [Array(None, a, b, self.device) for a, b in zip(self.out_avals, outs,
-                                                               strict=True)]
 
 
 def effects_barrier() -> None:
