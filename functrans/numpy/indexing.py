@@ -26,6 +26,7 @@ from ..core import dtypes
 from ..core.array import Array
 from ..core.ir import ShapedArray
 from ..core.trace import NonConcreteBooleanIndexError, Tracer
+from ..primitives.indexing import default_fill
 from ._util import as_array, aval, broadcast_to
 
 
@@ -318,15 +319,6 @@ def _in_bounds_mask(shape, idx):
     return mask
 
 
-def _fill_default(dt):
-    if dtypes.is_inexact(dt):
-        return np.nan
-    if np.dtype(dt) == np.bool_:
-        return True
-    info = np.iinfo(dt)
-    return info.min if info.min < 0 else info.max
-
-
 def _get_fill(x, idx, fill_value):
     """``x.at[idx].get(mode='fill')``: ``x[idx]`` with ``fill_value`` where out of bounds."""
     x = as_array(x)
@@ -335,7 +327,7 @@ def _get_fill(x, idx, fill_value):
     if mask is None:
         return y
     dt = aval(y).dtype
-    fill = _fill_default(dt) if fill_value is None else fill_value
+    fill = default_fill(dt) if fill_value is None else fill_value
     mshape = aval(mask).shape
     mask = lax.broadcast_in_dim(mask, aval(y).shape, tuple(range(len(mshape))))
     return lax.select(mask, y, lax.full(aval(y).shape, fill, dt))
